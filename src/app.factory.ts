@@ -1,0 +1,58 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppConfig, DEV_ADMIN_KEY } from './config/app-config';
+import { MetricsService } from './metrics/metrics.service';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Builds the application exactly as production runs it: Fastify, the global pipe, filter and
+ * guard (registered in AppModule), OpenAPI at /docs, metrics of every request. `main.ts`, the
+ * e2e specs and the embedding API all start here.
+ */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+
+  const metrics = app.get(MetricsService);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      metrics.requestDuration.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('OneCard Simulator')
+      .setDescription('Back office in miniature of the Sichuan–Chongqing one-card scheme (一卡走川渝)')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'admin key or terminal key' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  if (config.adminKeysDefaulted) {
+    new NestLogger('Auth').warn(`ADMIN_API_KEYS is not set: accepting the development key "${DEV_ADMIN_KEY}"`);
+  }
+  if (config.ssnHashKeyDefaulted) {
+    new NestLogger('Cards').warn('SSN_HASH_KEY is not set: ssn hashes use a development key');
+  }
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

@@ -1,0 +1,91 @@
+import { DynamicModule, Global, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
+import { AuthGuard } from './auth/auth.guard';
+import { CardsModule } from './cards/cards.module';
+import { Clock } from './common/clock';
+import { GlobalExceptionFilter } from './common/exception.filter';
+import { createValidationPipe } from './common/validation';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { FaresModule } from './fares/fares.module';
+import { HealthModule } from './health/health.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { SeedModule } from './seed/seed.module';
+import { SeedService } from './seed/seed.service';
+import { SimulationModule } from './simulation/simulation.module';
+import { TapsModule } from './taps/taps.module';
+import { TerminalsModule } from './terminals/terminals.module';
+import { VenuesModule } from './venues/venues.module';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The configuration and the clock, visible to every module. */
+@Global()
+@Module({})
+class CoreModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }, Clock],
+      exports: [APP_CONFIG, Clock],
+    };
+  }
+}
+
+@Module({})
+export class AppModule implements OnApplicationBootstrap {
+  constructor(private readonly seed: SeedService) {}
+
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.register(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            autoLogging: config.logRequests,
+            // Request ids come from X-Request-Id when the caller sends a sane one, else are made here.
+            genReqId: (req, res) => {
+              const given = req.headers['x-request-id'];
+              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            // Bodies are never logged (they carry ssns); keys never either.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            },
+          },
+        }),
+        DatabaseModule.register(config),
+        MetricsModule,
+        HealthModule,
+        AuditModule,
+        LedgerModule,
+        TerminalsModule,
+        VenuesModule,
+        CardsModule,
+        FaresModule,
+        TapsModule,
+        SeedModule,
+        SimulationModule.register(config.simApi),
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+    };
+  }
+
+  /** First start on an empty database: load the seed data. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.seed.seedIfEmpty();
+  }
+}

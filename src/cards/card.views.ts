@@ -1,0 +1,54 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { toShanghaiIso } from '../common/time';
+import { CARD_STATUSES, Card, CONCESSIONS } from './card.entity';
+
+export class CardView {
+  @ApiProperty({ example: 'T00000001' }) cardNumber: string;
+  @ApiProperty({ example: '510104********1234' }) ssnMasked: string;
+  @ApiProperty() name: string;
+  @ApiProperty() issuerCode: string;
+  @ApiProperty({ enum: ['SICHUAN', 'CHONGQING', 'OTHER'] }) region: string;
+  @ApiProperty({ enum: CARD_STATUSES }) status: string;
+  @ApiProperty() validFrom: string;
+  @ApiProperty() validUntil: string;
+  @ApiProperty() transportEnabled: boolean;
+  @ApiProperty({ enum: CONCESSIONS }) concession: string;
+  @ApiProperty() balanceFen: number;
+  @ApiProperty({ type: String, nullable: true, description: 'the replacement card, once replaced' }) replacedBy: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class CardPageView {
+  @ApiProperty({ type: [CardView] }) items: CardView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class BalanceView {
+  @ApiProperty() balanceFen: number;
+}
+
+export class HotlistView {
+  @ApiProperty() version: number;
+  @ApiProperty({ type: [String], description: 'cards to refuse: TEMP_LOST, LOST or CANCELLED' }) add: string[];
+  @ApiProperty({ type: [String], description: 'cards back to ACTIVE' }) remove: string[];
+}
+
+export function toCardView(card: Card): CardView {
+  return {
+    cardNumber: card.cardNumber,
+    ssnMasked: card.ssnMasked,
+    name: card.name,
+    issuerCode: card.issuerCode,
+    region: card.region,
+    status: card.status,
+    validFrom: card.validFrom,
+    validUntil: card.validUntil,
+    transportEnabled: card.transportEnabled,
+    concession: card.concession,
+    balanceFen: card.balanceFen,
+    replacedBy: card.replacedBy,
+    createdAt: toShanghaiIso(card.createdAt),
+    updatedAt: toShanghaiIso(card.updatedAt),
+  };
+}

@@ -1,0 +1,110 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Access, Actor } from '../auth/access.decorator';
+import { PageQuery } from '../common/pagination';
+import { LedgerService } from '../ledger/ledger.service';
+import { SinceQuery } from '../venues/venues.controller';
+import { BalanceView, CardPageView, CardView, HotlistView } from './card.views';
+import { CardsService } from './cards.service';
+import { CardListQuery, IssueCardDto, TopUpDto, UpdateCardDto } from './dto/card.dto';
+
+export class LedgerEntryView {
+  @ApiProperty() id: number;
+  @ApiProperty({ enum: ['TOP_UP', 'METRO_FARE', 'INCOMPLETE_JOURNEY', 'BUS_FARE', 'ENTRY_FEE', 'REPLACEMENT_OUT', 'REPLACEMENT_IN'] }) kind: string;
+  @ApiProperty({ description: 'signed: credits positive, charges negative' }) amountFen: number;
+  @ApiProperty() balanceAfterFen: number;
+  @ApiProperty() reference: string;
+  @ApiProperty({ type: String, nullable: true }) tapId: string | null;
+  @ApiProperty({ type: String, nullable: true }) venueCode: string | null;
+  @ApiProperty() issuerRegion: string;
+  @ApiProperty({ type: String, nullable: true }) acquirerRegion: string | null;
+  @ApiProperty() businessDay: string;
+  @ApiProperty() occurredAt: string;
+  @ApiProperty() recordedAt: string;
+}
+
+export class LedgerPageView {
+  @ApiProperty({ type: [LedgerEntryView] }) items: LedgerEntryView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+@ApiTags('cards')
+@ApiBearerAuth()
+@Controller('cards')
+export class CardsController {
+  constructor(
+    private readonly cards: CardsService,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Issue a social security card with the transport function' })
+  @ApiCreatedResponse({ type: CardView })
+  issue(@Body() dto: IssueCardDto, @Actor() actor: string) {
+    return this.cards.issue(dto, actor);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: CardPageView })
+  list(@Query() query: CardListQuery) {
+    return this.cards.list(query);
+  }
+
+  @Get(':cardNumber')
+  @ApiOkResponse({ type: CardView })
+  get(@Param('cardNumber') cardNumber: string) {
+    return this.cards.get(cardNumber);
+  }
+
+  @Patch(':cardNumber')
+  @ApiOperation({ summary: 'Report lost (TEMP_LOST, LOST), reactivate, cancel; switch transport; set concession' })
+  @ApiOkResponse({ type: CardView })
+  update(@Param('cardNumber') cardNumber: string, @Body() dto: UpdateCardDto, @Actor() actor: string) {
+    return this.cards.update(cardNumber, dto, actor);
+  }
+
+  @Post(':cardNumber/top-ups')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Credit the transit account; the same reference credits once' })
+  @ApiOkResponse({ type: BalanceView })
+  async topUp(
+    @Param('cardNumber') cardNumber: string,
+    @Body() dto: TopUpDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BalanceView> {
+    const result = await this.cards.topUp(cardNumber, dto);
+    if (result.replayed) void reply.header('Idempotent-Replayed', 'true');
+    return { balanceFen: result.balanceFen };
+  }
+
+  @Post(':cardNumber/replacement')
+  @ApiOperation({ summary: 'Replace a card: the old one becomes LOST, the balance moves to the new number' })
+  @ApiCreatedResponse({ type: CardView })
+  replace(@Param('cardNumber') cardNumber: string, @Actor() actor: string) {
+    return this.cards.replace(cardNumber, actor);
+  }
+
+  @Get(':cardNumber/ledger')
+  @ApiOperation({ summary: 'Every balance change of the card, oldest first' })
+  @ApiOkResponse({ type: LedgerPageView })
+  async ledgerOf(@Param('cardNumber') cardNumber: string, @Query() query: PageQuery) {
+    await this.cards.get(cardNumber);
+    return this.ledger.list(cardNumber, query);
+  }
+}
+
+@ApiTags('parameters')
+@ApiBearerAuth()
+@Controller('hotlist')
+export class HotlistController {
+  constructor(private readonly cards: CardsService) {}
+
+  @Get()
+  @Access('admin-or-terminal')
+  @ApiOperation({ summary: 'Parameter download: cards to refuse offline (add) and cards back to ACTIVE (remove) since a version' })
+  @ApiOkResponse({ type: HotlistView })
+  get(@Query() query: SinceQuery) {
+    return this.cards.hotlist(query.since ?? 0);
+  }
+}

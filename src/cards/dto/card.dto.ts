@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { PageQuery } from '../../common/pagination';
+import { IsRealDate } from '../../common/validators';
+import { CARD_STATUSES, CardStatus, CONCESSIONS, Concession } from '../card.entity';
+
+export class IssueCardDto {
+  @ApiProperty({ example: '510104199001011234', description: '18-character resident ID number; never answered in full' })
+  @IsString() @Length(18, 18, { message: 'ssn must be 18 characters' })
+  ssn: string;
+
+  @ApiProperty({ example: '张三', minLength: 1, maxLength: 50 })
+  @IsString() @Length(1, 50)
+  name: string;
+
+  @ApiProperty({ example: '510100', description: 'GB/T 2260 issuer code: 51xxxx Sichuan, 50xxxx Chongqing, else OTHER' })
+  @Matches(/^\d{6}$/, { message: 'issuerCode must be 6 digits' })
+  issuerCode: string;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional() @IsBoolean()
+  transportEnabled?: boolean;
+
+  @ApiPropertyOptional({ example: '2025-01-01', description: 'default: today' })
+  @IsOptional() @IsRealDate()
+  validFrom?: string;
+
+  @ApiPropertyOptional({ example: '2035-01-01', description: 'default: ten years after validFrom' })
+  @IsOptional() @IsRealDate()
+  validUntil?: string;
+
+  @ApiPropertyOptional({ enum: CONCESSIONS, default: 'NONE' })
+  @IsOptional() @IsIn(CONCESSIONS)
+  concession?: Concession;
+}
+
+export class UpdateCardDto {
+  @ApiPropertyOptional({ enum: CARD_STATUSES, description: 'ACTIVE↔TEMP_LOST, ACTIVE/TEMP_LOST → LOST, non-final → CANCELLED' })
+  @IsOptional() @IsIn(CARD_STATUSES)
+  status?: CardStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsBoolean()
+  transportEnabled?: boolean;
+
+  @ApiPropertyOptional({ enum: CONCESSIONS })
+  @IsOptional() @IsIn(CONCESSIONS)
+  concession?: Concession;
+}
+
+export class TopUpDto {
+  @ApiProperty({ minimum: 1, example: 5000 })
+  @IsInt() @Min(1) @Max(100_000_000)
+  amountFen: number;
+
+  @ApiProperty({ example: 'ALIPAY-20250301-0001', description: 'idempotency key: the same reference credits once' })
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'reference must be 1-64 characters of A-Z, a-z, 0-9, . _ : -' })
+  reference: string;
+}
+
+export class CardListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['SICHUAN', 'CHONGQING', 'OTHER'] })
+  @IsOptional() @IsIn(['SICHUAN', 'CHONGQING', 'OTHER'])
+  region?: string;
+
+  @ApiPropertyOptional({ enum: CARD_STATUSES })
+  @IsOptional() @IsIn(CARD_STATUSES)
+  status?: CardStatus;
+}

@@ -1,0 +1,62 @@
+/**
+ * Time in the scheme's terms. China has one time zone without daylight saving, so a business
+ * day (a calendar date in Asia/Shanghai) is the UTC date of the instant shifted by +8 h.
+ */
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+export const MINUTE_MS = 60_000;
+export const DAY_MS = 86_400_000;
+
+/** ISO 8601 with an explicit offset, as every timestamp in a request must be. */
+export const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+export const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The business day ('YYYY-MM-DD') an instant falls on. */
+export function businessDayOf(ms: number): string {
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Minutes since local midnight (0..1439) of an instant. */
+export function minuteOfDayOf(ms: number): number {
+  const local = new Date(ms + SHANGHAI_OFFSET_MS);
+  return local.getUTCHours() * 60 + local.getUTCMinutes();
+}
+
+/** ISO weekday of a business day, 1 = Monday … 7 = Sunday. */
+export function isoWeekdayOf(day: string): number {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return weekday === 0 ? 7 : weekday;
+}
+
+/** The instant as ISO 8601 in Beijing time, e.g. `2025-03-01T08:15:00+08:00`. */
+export function toShanghaiIso(ms: number): string {
+  const local = new Date(ms + SHANGHAI_OFFSET_MS).toISOString();
+  const millis = local.slice(19, 23);
+  return `${local.slice(0, 19)}${millis === '.000' ? '' : millis}+08:00`;
+}
+
+/** Midnight (00:00 Beijing time) at the start of a business day, as epoch ms. */
+export function startOfBusinessDay(day: string): number {
+  return Date.parse(`${day}T00:00:00+08:00`);
+}
+
+/** Adds whole calendar years to a date, clamping 29 February to 28 February. */
+export function addYears(day: string, years: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const target = new Date(Date.UTC(y + years, m - 1, d));
+  if (target.getUTCMonth() !== m - 1) target.setUTCDate(0);
+  return target.toISOString().slice(0, 10);
+}
+
+/** Whether 'YYYY-MM-DD' names a real calendar date. */
+export function isRealDate(day: string): boolean {
+  if (!DATE_ONLY.test(day)) return false;
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === day;
+}
+
+/** Whole years of age on a business day for someone born on `birthDate`. */
+export function ageOn(birthDate: string, day: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number);
+  const [y, m, d] = day.split('-').map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+
+/**
+ * The one way to write. On SQLite TypeORM has a single connection, and overlapping
+ * `transaction()` calls nest as savepoints and lose updates (STACK.md trap 1), so write
+ * transactions run one at a time through a promise queue. On PostgreSQL they run concurrently;
+ * correctness there comes from row locks (`lockForUpdate`) and conditional updates, never from
+ * process memory.
+ */
+@Injectable()
+export class Transactions {
+  private tail: Promise<unknown> = Promise.resolve();
+  readonly isPostgres: boolean;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.isPostgres = config.database.kind === 'postgres';
+  }
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.isPostgres) return this.dataSource.transaction(work);
+    const result = this.tail.then(() => this.dataSource.transaction(work));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** `FOR UPDATE` on PostgreSQL; a no-op on SQLite, whose writes are already serialized. */
+  lockMode(): { mode: 'pessimistic_write' } | undefined {
+    return this.isPostgres ? { mode: 'pessimistic_write' } : undefined;
+  }
+
+  /** Increments a named counter (whitelist, hotlist version) inside `manager`'s transaction. */
+  async nextVersion(manager: EntityManager, name: 'whitelist' | 'hotlist'): Promise<number> {
+    await manager.query(`UPDATE counter SET value = value + 1 WHERE name = ${this.param(1)}`, [name]);
+    return this.currentVersion(manager, name);
+  }
+
+  async currentVersion(manager: EntityManager, name: 'whitelist' | 'hotlist'): Promise<number> {
+    const rows: { value: number | string }[] = await manager.query(
+      `SELECT value FROM counter WHERE name = ${this.param(1)}`,
+      [name],
+    );
+    return Number(rows[0]?.value ?? 0);
+  }
+
+  /** Placeholder `n` (1-based) in the dialect's raw-SQL syntax. */
+  param(n: number): string {
+    return this.isPostgres ? `$${n}` : '?';
+  }
+}
+
+/** Whether a failed query broke a unique constraint (both dialects). */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; message?: string } | undefined;
+  return driverError?.code === '23505' || /UNIQUE constraint failed/.test(driverError?.message ?? error.message);
+}

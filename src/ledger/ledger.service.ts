@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { decodeCursor, Page, toPage } from '../common/pagination';
+import { toShanghaiIso } from '../common/time';
+import { LedgerEntry } from './ledger-entry.entity';
+
+export type NewLedgerEntry = Omit<LedgerEntry, 'id'>;
+
+export interface LedgerEntryView {
+  id: number;
+  kind: string;
+  amountFen: number;
+  balanceAfterFen: number;
+  reference: string;
+  tapId: string | null;
+  venueCode: string | null;
+  issuerRegion: string;
+  acquirerRegion: string | null;
+  businessDay: string;
+  occurredAt: string;
+  recordedAt: string;
+}
+
+@Injectable()
+export class LedgerService {
+  constructor(@InjectRepository(LedgerEntry) private readonly entries: Repository<LedgerEntry>) {}
+
+  /** Appends entries inside the transaction of the change that causes them. */
+  async append(manager: EntityManager, entries: NewLedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await manager.createQueryBuilder().insert().into(LedgerEntry).values(entries).updateEntity(false).execute();
+  }
+
+  findByReference(manager: EntityManager, reference: string): Promise<LedgerEntry | null> {
+    return manager.findOneBy(LedgerEntry, { reference });
+  }
+
+  async list(cardNumber: string, query: { limit?: number; cursor?: string }): Promise<Page<LedgerEntryView>> {
+    const limit = query.limit ?? 50;
+    const after = decodeCursor(query.cursor, 1);
+    const qb = this.entries
+      .createQueryBuilder('l')
+      .where('l.cardNumber = :cardNumber', { cardNumber })
+      .orderBy('l.id', 'ASC')
+      .take(limit + 1);
+    if (after) qb.andWhere('l.id > :after', { after: after[0] });
+    return toPage(await qb.getMany(), limit, toLedgerEntryView, (e) => [e.id]);
+  }
+}
+
+export function toLedgerEntryView(e: LedgerEntry): LedgerEntryView {
+  return {
+    id: e.id,
+    kind: e.kind,
+    amountFen: e.amountFen,
+    balanceAfterFen: e.balanceAfterFen,
+    reference: e.reference,
+    tapId: e.tapId,
+    venueCode: e.venueCode,
+    issuerRegion: e.issuerRegion,
+    acquirerRegion: e.acquirerRegion,
+    businessDay: e.businessDay,
+    occurredAt: toShanghaiIso(e.occurredAt),
+    recordedAt: toShanghaiIso(e.recordedAt),
+  };
+}

@@ -1,0 +1,80 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Clock } from '../common/clock';
+import { toShanghaiIso } from '../common/time';
+import { SeedService } from '../seed/seed.service';
+import { AdvanceClockDto, ClockView, FaultsDto, FaultsView, SetClockDto } from './dto/simulation.dto';
+import { SimulationState } from './simulation-state';
+
+/** Integration-test tools; not mounted at all when SIM_API=false (every route answers 404). */
+@ApiTags('simulation')
+@ApiBearerAuth()
+@Controller('sim')
+export class SimulationController {
+  constructor(
+    private readonly clock: Clock,
+    private readonly state: SimulationState,
+    private readonly seed: SeedService,
+  ) {}
+
+  @Get('clock')
+  @ApiOkResponse({ type: ClockView })
+  getClock(): ClockView {
+    return this.clockView();
+  }
+
+  @Put('clock')
+  @ApiOperation({ summary: "Freeze the service's now at an instant" })
+  @ApiOkResponse({ type: ClockView })
+  setClock(@Body() dto: SetClockDto): ClockView {
+    this.clock.freeze(Date.parse(dto.now));
+    return this.clockView();
+  }
+
+  @Post('clock/advance')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move now forward, freezing it there if it was running' })
+  @ApiOkResponse({ type: ClockView })
+  advance(@Body() dto: AdvanceClockDto): ClockView {
+    this.clock.advance(dto.seconds);
+    return this.clockView();
+  }
+
+  @Delete('clock')
+  @ApiOperation({ summary: 'Back to real time' })
+  @ApiOkResponse({ type: ClockView })
+  release(): ClockView {
+    this.clock.release();
+    return this.clockView();
+  }
+
+  @Post('reset')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Wipe everything and reload the seed data (venues, fare rules, magic cards); faults are cleared, the clock is kept' })
+  @ApiOkResponse({ schema: { properties: { reset: { type: 'boolean' } } } })
+  async reset(): Promise<{ reset: true }> {
+    await this.seed.reset();
+    this.state.clearFaults();
+    return { reset: true };
+  }
+
+  @Put('faults')
+  @ApiOperation({ summary: 'Make POST /taps slower, or answer 503 INJECTED_FAULT at a seeded rate (nothing recorded)' })
+  @ApiOkResponse({ type: FaultsView })
+  setFaults(@Body() dto: FaultsDto): FaultsView {
+    const settings = { latencyMs: dto.latencyMs ?? 0, errorRate: dto.errorRate ?? 0, seed: dto.seed ?? 1 };
+    this.state.setFaults(settings);
+    return settings;
+  }
+
+  @Delete('faults')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  clearFaults(): void {
+    this.state.clearFaults();
+  }
+
+  private clockView(): ClockView {
+    return { now: toShanghaiIso(this.clock.nowMs()), frozen: this.clock.isFrozen() };
+  }
+}

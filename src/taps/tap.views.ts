@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DECLINE_REASONS } from './tap-decision';
+import { TAP_ACTIONS } from './tap.entity';
+
+export class JourneyViewDoc {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['OPEN', 'COMPLETE', 'INCOMPLETE'] }) status: string;
+  @ApiProperty({ example: 'CHENGDU-METRO' }) network: string;
+  @ApiProperty() entryVenueCode: string;
+  @ApiProperty() entryAt: string;
+  @ApiProperty({ type: String, nullable: true }) exitVenueCode: string | null;
+  @ApiProperty({ type: String, nullable: true }) exitAt: string | null;
+  @ApiProperty({ type: Number, nullable: true }) distanceKm: number | null;
+  @ApiProperty() fareFen: number;
+}
+
+export class TapResultView {
+  @ApiProperty() tapId: string;
+  @ApiProperty({ enum: ['APPROVED', 'DECLINED'] }) decision: string;
+  @ApiProperty({ enum: DECLINE_REASONS, nullable: true, type: String }) reason: string | null;
+  @ApiProperty() message: string;
+  @ApiProperty() cardNumber: string;
+  @ApiProperty() venueCode: string;
+  @ApiProperty({ enum: TAP_ACTIONS }) action: string;
+  @ApiProperty({ example: '2025-03-01T08:15:00+08:00' }) occurredAt: string;
+  @ApiPropertyOptional() itemId?: string;
+  @ApiProperty({ description: "card's region differs from the venue's" }) crossRegion: boolean;
+  @ApiProperty({ description: 'fen charged by this tap' }) fareFen: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'balance after the tap; null for an unknown card' }) balanceFen: number | null;
+  @ApiPropertyOptional({ type: JourneyViewDoc, description: 'metro taps' }) journey?: JourneyViewDoc;
+  @ApiPropertyOptional({ type: JourneyViewDoc, description: 'the open journey this ENTRY closed as INCOMPLETE' }) closedJourney?: JourneyViewDoc;
+}
+
+export class TapPageView {
+  @ApiProperty({ type: [TapResultView] }) items: TapResultView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

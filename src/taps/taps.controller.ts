@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Access, CurrentPrincipal } from '../auth/access.decorator';
+import type { Principal } from '../auth/principal';
+import { SimulationState } from '../simulation/simulation-state';
+import { TapDto, TapJournalQuery } from './dto/tap.dto';
+import { TapPageView, TapResultView } from './tap.views';
+import { TapResult } from './tap-result';
+import { TapsService } from './taps.service';
+
+@ApiTags('taps')
+@ApiBearerAuth()
+@Controller('taps')
+export class TapsController {
+  constructor(
+    private readonly taps: TapsService,
+    private readonly simulation: SimulationState,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Access('admin-or-terminal')
+  @ApiOperation({ summary: 'Decide a tap: always 200 with APPROVED or DECLINED and a stable reason; recorded in the journal' })
+  @ApiOkResponse({ type: TapResultView, headers: { 'Idempotent-Replayed': { description: 'true when answering a replayed tapId' } } })
+  @ApiHeader({ name: 'Authorization', description: 'Bearer <terminal key or admin key>' })
+  async tap(
+    @Body() dto: TapDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TapResult> {
+    await this.simulation.injectFault();
+    const recorded = await this.taps.record(dto, principal);
+    if (recorded.replayed) void reply.header('Idempotent-Replayed', 'true');
+    return recorded.result;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The journal of taps, in the order they were recorded' })
+  @ApiOkResponse({ type: TapPageView })
+  journal(@Query() query: TapJournalQuery) {
+    return this.taps.journal(query);
+  }
+}

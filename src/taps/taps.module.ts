@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LedgerModule } from '../ledger/ledger.module';
+import { VenuesModule } from '../venues/venues.module';
+import { Journey } from './journey.entity';
+import { Loan } from './loan.entity';
+import { Tap } from './tap.entity';
+import { TapsController } from './taps.controller';
+import { TapsService } from './taps.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Tap, Journey, Loan]), VenuesModule, LedgerModule],
+  controllers: [TapsController],
+  providers: [TapsService],
+  exports: [TapsService],
+})
+export class TapsModule {}

@@ -1,0 +1,431 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { sha256 } from '../auth/principal';
+import { Card } from '../cards/card.entity';
+import { Clock } from '../common/clock';
+import { DomainError, ErrorCode, validationFailed } from '../common/errors';
+import { decodeCursor, Page, toPage } from '../common/pagination';
+import { businessDayOf, toShanghaiIso } from '../common/time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { isUniqueViolation, Transactions } from '../database/transactions';
+import { LedgerService, NewLedgerEntry } from '../ledger/ledger.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { VenueDirectory } from '../venues/venue-directory';
+import type { Venue } from '../venues/venue.entity';
+import { TapDto, TapJournalQuery } from './dto/tap.dto';
+import { Journey } from './journey.entity';
+import { Loan } from './loan.entity';
+import { PRICING, TapPricing } from './pricing';
+import {
+  CardFacts,
+  decideTap,
+  HistoryFacts,
+  PASSBACK_WINDOW_MS,
+  TapInput,
+  TapOutcome,
+  VenueFacts,
+} from './tap-decision';
+import { JourneyView, TapResult } from './tap-result';
+import { Tap } from './tap.entity';
+
+export interface RecordedTap {
+  result: TapResult;
+  replayed: boolean;
+}
+
+/**
+ * Records taps: one short transaction per tap that locks the card (PostgreSQL), loads only the
+ * history the action needs, asks the pure core for the decision, and writes the journal row,
+ * balance, ledger entries, journey, loan and capacity changes together.
+ */
+@Injectable()
+export class TapsService {
+  constructor(
+    @InjectRepository(Tap) private readonly taps: Repository<Tap>,
+    private readonly transactions: Transactions,
+    private readonly directory: VenueDirectory,
+    private readonly ledger: LedgerService,
+    private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+    @Inject(PRICING) private readonly pricing: TapPricing,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async record(dto: TapDto, principal: Principal): Promise<RecordedTap> {
+    const venueCode = this.venueOf(dto, principal);
+    const occurredAt = Date.parse(dto.occurredAt);
+    const input: TapInput = {
+      tapId: dto.tapId,
+      cardNumber: dto.cardNumber,
+      venueCode,
+      action: dto.action,
+      occurredAt,
+      businessDay: businessDayOf(occurredAt),
+      itemId: dto.itemId,
+    };
+    const requestHash = sha256(
+      JSON.stringify([input.cardNumber, input.venueCode, input.action, input.occurredAt, input.itemId ?? null]),
+    );
+    const terminalId = principal.kind === 'terminal' ? principal.terminalId : null;
+    try {
+      const recorded = await this.transactions.run((manager) => this.decideAndWrite(manager, input, requestHash, terminalId));
+      if (!recorded.replayed) this.metrics.tapDecided(recorded.result);
+      return recorded;
+    } catch (error) {
+      // A concurrent request with the same tapId committed first: answer as a replay.
+      if (!isUniqueViolation(error)) throw error;
+      const earlier = await this.taps.findOneBy({ tapId: input.tapId });
+      if (!earlier) throw error;
+      return this.replay(earlier, requestHash);
+    }
+  }
+
+  private venueOf(dto: TapDto, principal: Principal): string {
+    if (principal.kind === 'terminal') {
+      if (dto.venueCode !== undefined && dto.venueCode !== principal.venueCode) {
+        throw new DomainError(403, ErrorCode.FORBIDDEN, `This terminal belongs to venue ${principal.venueCode}`);
+      }
+      return principal.venueCode;
+    }
+    if (dto.venueCode === undefined) {
+      throw validationFailed([{ field: 'venueCode', message: 'venueCode is required with an admin key' }]);
+    }
+    return dto.venueCode;
+  }
+
+  private replay(earlier: Tap, requestHash: string): RecordedTap {
+    if (earlier.requestHash !== requestHash) {
+      throw new DomainError(
+        409,
+        ErrorCode.IDEMPOTENCY_CONFLICT,
+        `tapId ${earlier.tapId} was already used for a different tap`,
+      );
+    }
+    return { result: earlier.response, replayed: true };
+  }
+
+  private async decideAndWrite(
+    manager: EntityManager,
+    input: TapInput,
+    requestHash: string,
+    terminalId: string | null,
+  ): Promise<RecordedTap> {
+    const earlier = await manager.findOneBy(Tap, { tapId: input.tapId });
+    if (earlier) return this.replay(earlier, requestHash);
+
+    const nowMs = this.clock.nowMs();
+    const card = await manager.findOne(Card, { where: { cardNumber: input.cardNumber }, lock: this.transactions.lockMode() });
+    const venueRow = await this.directory.get(input.venueCode);
+    const venue = venueRow ? toVenueFacts(venueRow) : null;
+    const history = card && venue ? await this.loadHistory(manager, input, venue) : EMPTY_HISTORY;
+    const outcome = decideTap(
+      input,
+      card ? toCardFacts(card) : null,
+      venue,
+      history,
+      { nowMs, schemeStartMs: this.config.schemeStartMs, offlineWindowDays: this.config.offlineWindowDays, openingWeekday: this.pricing.openingWeekday },
+      this.pricing.pricer,
+    );
+
+    let balanceFen = card?.balanceFen ?? null;
+    let journey: JourneyView | undefined;
+    let closedJourney: JourneyView | undefined;
+    let fareFen = 0;
+    if (outcome.decision === 'APPROVED' && card && venue) {
+      const applied = await this.apply(manager, input, outcome, card, venue, history, nowMs);
+      balanceFen = applied.balanceFen;
+      journey = applied.journey;
+      closedJourney = applied.closedJourney;
+      fareFen = applied.fareFen;
+    } else if (venue?.type === 'METRO_STATION' && history.openJourney && input.action === 'EXIT') {
+      journey = openJourneyView(history.openJourney);
+    }
+
+    const crossRegion = !!card && !!venue && card.region !== venue.region;
+    const result: TapResult = {
+      tapId: input.tapId,
+      decision: outcome.decision,
+      reason: outcome.reason,
+      message: outcome.message,
+      cardNumber: input.cardNumber,
+      venueCode: input.venueCode,
+      action: input.action,
+      occurredAt: toShanghaiIso(input.occurredAt),
+      ...(input.itemId !== undefined ? { itemId: input.itemId } : {}),
+      crossRegion,
+      fareFen,
+      balanceFen,
+      ...(journey ? { journey } : {}),
+      ...(closedJourney ? { closedJourney } : {}),
+    };
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Tap)
+      .values({
+        tapId: input.tapId,
+        requestHash,
+        cardNumber: input.cardNumber,
+        venueCode: input.venueCode,
+        action: input.action,
+        itemId: input.itemId ?? null,
+        occurredAt: input.occurredAt,
+        businessDay: input.businessDay,
+        decision: outcome.decision,
+        reason: outcome.reason,
+        fareFen,
+        crossRegion,
+        cardRegion: card?.region ?? null,
+        venueRegion: venue?.region ?? null,
+        journeyId: journey?.id ?? null,
+        terminalId,
+        recordedAt: nowMs,
+        response: result,
+      })
+      .updateEntity(false)
+      .execute();
+    return { result, replayed: false };
+  }
+
+  /** Loads the facts the action needs, and nothing else. */
+  private async loadHistory(manager: EntityManager, input: TapInput, venue: VenueFacts): Promise<HistoryFacts> {
+    const history: HistoryFacts = { ...EMPTY_HISTORY };
+    if (input.action === 'ENTRY' || input.action === 'RIDE') {
+      history.passback = await manager
+        .createQueryBuilder(Tap, 't')
+        .where('t.cardNumber = :card AND t.venueCode = :venue AND t.action = :action', {
+          card: input.cardNumber,
+          venue: input.venueCode,
+          action: input.action,
+        })
+        .andWhere(`t.decision = 'APPROVED'`)
+        .andWhere('t.occurredAt > :from AND t.occurredAt <= :to', { from: input.occurredAt - PASSBACK_WINDOW_MS, to: input.occurredAt })
+        .getExists();
+    }
+    if (venue.type === 'METRO_STATION') {
+      const open = await manager.findOne(Journey, { where: { cardNumber: input.cardNumber, status: 'OPEN' }, order: { entryAt: 'DESC' } });
+      history.openJourney = open
+        ? { id: open.id, network: open.network, entryVenueCode: open.entryVenueCode, entryAt: open.entryAt }
+        : null;
+    }
+    if (input.action === 'ENTRY' && venue.dailyCapacity !== null && (venue.type === 'MUSEUM' || venue.type === 'SCENIC_SPOT')) {
+      history.capacityUsed = await this.lockCapacity(manager, venue.code, input.businessDay);
+    }
+    if (input.action === 'BORROW') {
+      history.loansHeld = await manager.countBy(Loan, { cardNumber: input.cardNumber, venueCode: venue.code, returnedAt: IsNull() });
+    }
+    if (input.action === 'RETURN') {
+      history.itemOnLoan = await manager.existsBy(Loan, { cardNumber: input.cardNumber, itemId: input.itemId, returnedAt: IsNull() });
+    }
+    return history;
+  }
+
+  /** The day's entry count at a venue, row-locked on PostgreSQL so concurrent entries can't overfill it. */
+  private async lockCapacity(manager: EntityManager, venueCode: string, day: string): Promise<number> {
+    const p = (n: number) => this.transactions.param(n);
+    await manager.query(
+      `INSERT INTO capacity_usage (venue_code, business_day, entries) VALUES (${p(1)}, ${p(2)}, 0) ON CONFLICT DO NOTHING`,
+      [venueCode, day],
+    );
+    const rows: { entries: number }[] = await manager.query(
+      `SELECT entries FROM capacity_usage WHERE venue_code = ${p(1)} AND business_day = ${p(2)}${this.transactions.isPostgres ? ' FOR UPDATE' : ''}`,
+      [venueCode, day],
+    );
+    return Number(rows[0].entries);
+  }
+
+  private async apply(
+    manager: EntityManager,
+    input: TapInput,
+    outcome: Extract<TapOutcome, { decision: 'APPROVED' }>,
+    card: Card,
+    venue: VenueFacts,
+    history: HistoryFacts,
+    nowMs: number,
+  ) {
+    let balanceFen = card.balanceFen;
+    const entries: NewLedgerEntry[] = [];
+    for (const charge of outcome.charges) {
+      balanceFen -= charge.amountFen;
+      entries.push({
+        cardNumber: card.cardNumber,
+        kind: charge.kind,
+        amountFen: -charge.amountFen,
+        balanceAfterFen: balanceFen,
+        reference: charge.kind === 'INCOMPLETE_JOURNEY' ? `tap:${input.tapId}:incomplete` : `tap:${input.tapId}`,
+        tapId: input.tapId,
+        venueCode: charge.venueCode,
+        issuerRegion: card.region,
+        acquirerRegion: charge.acquirerRegion,
+        businessDay: input.businessDay,
+        occurredAt: input.occurredAt,
+        recordedAt: nowMs,
+      });
+    }
+    const fareFen = card.balanceFen - balanceFen;
+    if (fareFen > 0) {
+      // Conditional on the balance read: never below zero, whatever runs alongside.
+      const updated = await manager
+        .createQueryBuilder()
+        .update(Card)
+        .set({ balanceFen, updatedAt: nowMs })
+        .where('card_number = :cardNumber AND balance_fen = :read AND balance_fen >= :fareFen', {
+          cardNumber: card.cardNumber,
+          read: card.balanceFen,
+          fareFen,
+        })
+        .execute();
+      if (updated.affected !== 1) throw new Error(`Balance of card ${card.cardNumber} changed under a locked tap`);
+      await this.ledger.append(manager, entries);
+    }
+
+    let journey: JourneyView | undefined;
+    let closedJourney: JourneyView | undefined;
+    for (const effect of outcome.effects) {
+      switch (effect.type) {
+        case 'CLOSE_JOURNEY_INCOMPLETE': {
+          await manager.update(Journey, { id: effect.journeyId }, { status: 'INCOMPLETE', fareFen: effect.fareFen });
+          closedJourney = { ...openJourneyView(history.openJourney!), status: 'INCOMPLETE', fareFen: effect.fareFen };
+          break;
+        }
+        case 'OPEN_JOURNEY': {
+          const row: Journey = {
+            id: randomUUID(),
+            cardNumber: card.cardNumber,
+            network: effect.network,
+            entryVenueCode: venue.code,
+            entryTapId: input.tapId,
+            entryAt: input.occurredAt,
+            exitVenueCode: null,
+            exitTapId: null,
+            exitAt: null,
+            status: 'OPEN',
+            fareFen: 0,
+            distanceKm: null,
+          };
+          await manager.insert(Journey, row);
+          journey = toJourneyView(row);
+          break;
+        }
+        case 'COMPLETE_JOURNEY': {
+          const changes = {
+            status: 'COMPLETE' as const,
+            exitVenueCode: venue.code,
+            exitTapId: input.tapId,
+            exitAt: input.occurredAt,
+            fareFen: effect.fareFen,
+            distanceKm: effect.distanceKm,
+          };
+          await manager.update(Journey, { id: effect.journeyId }, changes);
+          journey = { ...openJourneyView(history.openJourney!), ...changes, exitAt: toShanghaiIso(input.occurredAt) };
+          break;
+        }
+        case 'BORROW':
+          await manager.insert(Loan, { cardNumber: card.cardNumber, itemId: effect.itemId, venueCode: venue.code, borrowedAt: input.occurredAt, returnedAt: null });
+          break;
+        case 'RETURN': {
+          const loan = await manager.findOne(Loan, {
+            where: { cardNumber: card.cardNumber, itemId: effect.itemId, returnedAt: IsNull() },
+            order: { borrowedAt: 'ASC' },
+          });
+          if (loan) await manager.update(Loan, { id: loan.id }, { returnedAt: input.occurredAt });
+          break;
+        }
+        case 'COUNT_ENTRY':
+          if (venue.dailyCapacity !== null) {
+            await manager.query(
+              `UPDATE capacity_usage SET entries = entries + 1 WHERE venue_code = ${this.transactions.param(1)} AND business_day = ${this.transactions.param(2)}`,
+              [venue.code, input.businessDay],
+            );
+          }
+          break;
+      }
+    }
+    return { balanceFen, journey, closedJourney, fareFen };
+  }
+
+  async journal(query: TapJournalQuery): Promise<Page<TapResult>> {
+    const limit = query.limit ?? 50;
+    const after = decodeCursor(query.cursor, 1);
+    const qb = this.taps.createQueryBuilder('t').orderBy('t.id', 'ASC').take(limit + 1);
+    if (query.cardNumber) qb.andWhere('t.cardNumber = :cardNumber', { cardNumber: query.cardNumber });
+    if (query.venueCode) qb.andWhere('t.venueCode = :venueCode', { venueCode: query.venueCode });
+    if (query.decision) qb.andWhere('t.decision = :decision', { decision: query.decision });
+    if (query.reason) qb.andWhere('t.reason = :reason', { reason: query.reason });
+    if (query.from) qb.andWhere('t.occurredAt >= :from', { from: Date.parse(query.from) });
+    if (query.to) qb.andWhere('t.occurredAt < :to', { to: Date.parse(query.to) });
+    if (after) qb.andWhere('t.id > :after', { after: after[0] });
+    return toPage(await qb.getMany(), limit, (t) => t.response, (t) => [t.id]);
+  }
+
+  /** Journal rows of several tap ids (batch replays). */
+  findByTapIds(tapIds: string[]): Promise<Tap[]> {
+    return this.taps.findBy({ tapId: In(tapIds) });
+  }
+}
+
+const EMPTY_HISTORY: HistoryFacts = { passback: false, openJourney: null, capacityUsed: 0, loansHeld: 0, itemOnLoan: false };
+
+function toCardFacts(card: Card): CardFacts {
+  return {
+    cardNumber: card.cardNumber,
+    region: card.region,
+    status: card.status,
+    validFrom: card.validFrom,
+    validUntil: card.validUntil,
+    transportEnabled: card.transportEnabled,
+    concession: card.concession,
+    birthDate: card.birthDate,
+    balanceFen: card.balanceFen,
+  };
+}
+
+export function toVenueFacts(venue: Venue): VenueFacts {
+  return {
+    code: venue.code,
+    type: venue.type,
+    region: venue.region,
+    cityCode: venue.cityCode,
+    status: venue.status,
+    listedFrom: venue.listedFrom,
+    listedUntil: venue.listedUntil,
+    delisted: venue.delistedAt !== null,
+    openingHours: venue.openingHours,
+    dailyCapacity: venue.dailyCapacity,
+    borrowLimit: venue.borrowLimit,
+    entryFeeFen: venue.entryFeeFen,
+    fareFen: venue.fareFen,
+    network: venue.network,
+  };
+}
+
+function toJourneyView(j: Journey): JourneyView {
+  return {
+    id: j.id,
+    status: j.status,
+    network: j.network,
+    entryVenueCode: j.entryVenueCode,
+    entryAt: toShanghaiIso(j.entryAt),
+    exitVenueCode: j.exitVenueCode,
+    exitAt: j.exitAt === null ? null : toShanghaiIso(j.exitAt),
+    distanceKm: j.distanceKm,
+    fareFen: j.fareFen,
+  };
+}
+
+function openJourneyView(open: { id: string; network: string; entryVenueCode: string; entryAt: number }): JourneyView {
+  return {
+    id: open.id,
+    status: 'OPEN',
+    network: open.network,
+    entryVenueCode: open.entryVenueCode,
+    entryAt: toShanghaiIso(open.entryAt),
+    exitVenueCode: null,
+    exitAt: null,
+    distanceKm: null,
+    fareFen: 0,
+  };
+}

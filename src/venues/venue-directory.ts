@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { MoreThan, Repository } from 'typeorm';
+import { Venue } from './venue.entity';
+
+/** How long another instance's venue change may stay unseen here. */
+// Real elapsed time (not the simulated clock): this is cache freshness, not a business rule.
+const STALE_AFTER_MS = 1000;
+
+/**
+ * The whitelist in memory for the tap path. Invalidated by the whitelist version: a change made
+ * here is seen at once; one made by another instance sharing the database within a second,
+ * when the version counter is next read.
+ */
+@Injectable()
+export class VenueDirectory {
+  private readonly venues = new Map<string, Venue>();
+  private version = -1;
+  private checkedAt = 0;
+  private refreshing: Promise<void> | null = null;
+  private listeners: (() => void)[] = [];
+
+  constructor(@InjectRepository(Venue) private readonly repository: Repository<Venue>) {}
+
+  async get(code: string): Promise<Venue | undefined> {
+    await this.fresh();
+    return this.venues.get(code);
+  }
+
+  async all(): Promise<Venue[]> {
+    await this.fresh();
+    return [...this.venues.values()];
+  }
+
+  /** Called after a local venue write commits: the next read reloads what changed. */
+  invalidate(): void {
+    this.checkedAt = 0;
+  }
+
+  /** Called when venues changed (metro network rebuild listens here). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Forgets everything (after `/sim/reset`). */
+  clear(): void {
+    this.venues.clear();
+    this.version = -1;
+    this.checkedAt = 0;
+    this.listeners.forEach((l) => l());
+  }
+
+  private async fresh(): Promise<void> {
+    if (performance.now() - this.checkedAt < STALE_AFTER_MS) return;
+    this.refreshing ??= this.refresh().finally(() => (this.refreshing = null));
+    await this.refreshing;
+  }
+
+  private async refresh(): Promise<void> {
+    const rows: { value: number | string }[] = await this.repository.query(
+      `SELECT value FROM counter WHERE name = 'whitelist'`,
+    );
+    const version = Number(rows[0]?.value ?? 0);
+    if (version !== this.version) {
+      const changed = await this.repository.find({ where: { whitelistVersion: MoreThan(this.version) } });
+      for (const venue of changed) this.venues.set(venue.code, venue);
+      this.version = version;
+      if (changed.length > 0) this.listeners.forEach((l) => l());
+    }
+    this.checkedAt = performance.now();
+  }
+}

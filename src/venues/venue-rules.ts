@@ -1,0 +1,95 @@
+import type { FieldError } from '../common/errors';
+import type { TapAction } from '../taps/tap.entity';
+import type { OpeningHoursRule, VenueType } from './venue.entity';
+
+/** Actions each venue type accepts. */
+export const ACTIONS_BY_TYPE: Record<VenueType, TapAction[]> = {
+  METRO_STATION: ['ENTRY', 'EXIT'],
+  BUS_LINE: ['RIDE'],
+  LIBRARY: ['ENTRY', 'BORROW', 'RETURN'],
+  MUSEUM: ['ENTRY'],
+  SCENIC_SPOT: ['ENTRY'],
+};
+
+export const DEFAULT_BORROW_LIMIT = 8;
+
+/** Fields that belong to one venue type only. */
+const TYPE_FIELDS = ['dailyCapacity', 'borrowLimit', 'entryFeeFen', 'fareFen', 'network', 'line', 'km'] as const;
+type TypeField = (typeof TYPE_FIELDS)[number];
+const FIELDS_OF_TYPE: Record<VenueType, { required: TypeField[]; optional: TypeField[] }> = {
+  METRO_STATION: { required: ['network', 'line', 'km'], optional: [] },
+  BUS_LINE: { required: ['fareFen'], optional: [] },
+  LIBRARY: { required: [], optional: ['borrowLimit'] },
+  MUSEUM: { required: [], optional: ['dailyCapacity'] },
+  SCENIC_SPOT: { required: [], optional: ['dailyCapacity', 'entryFeeFen'] },
+};
+
+export interface VenueShape {
+  type: VenueType;
+  region: string;
+  cityCode: string;
+  listedFrom: string;
+  listedUntil?: string | null;
+  openingHours?: OpeningHoursRule[] | null;
+  dailyCapacity?: number | null;
+  borrowLimit?: number | null;
+  entryFeeFen?: number | null;
+  fareFen?: number | null;
+  network?: string | null;
+  line?: string | null;
+  km?: number | null;
+}
+
+const REGION_PREFIX: Record<string, string> = { SICHUAN: '51', CHONGQING: '50' };
+
+/**
+ * Rules across fields, checked on the whole venue after the per-field shapes: the city code
+ * matches the region, per-type fields appear only on their type, the listing period is ordered,
+ * opening hours are well-formed.
+ */
+export function venueFieldErrors(venue: VenueShape): FieldError[] {
+  const errors: FieldError[] = [];
+  const prefix = REGION_PREFIX[venue.region];
+  if (prefix && !venue.cityCode.startsWith(prefix)) {
+    errors.push({ field: 'cityCode', message: `cityCode of a ${venue.region} venue must start with ${prefix}` });
+  }
+  const allowed = FIELDS_OF_TYPE[venue.type];
+  for (const field of TYPE_FIELDS) {
+    const present = venue[field] !== undefined && venue[field] !== null;
+    if (allowed.required.includes(field) && !present) {
+      errors.push({ field, message: `${field} is required for ${venue.type}` });
+    } else if (present && !allowed.required.includes(field) && !allowed.optional.includes(field)) {
+      errors.push({ field, message: `${field} does not apply to ${venue.type}` });
+    }
+  }
+  if (venue.listedUntil && venue.listedUntil < venue.listedFrom) {
+    errors.push({ field: 'listedUntil', message: 'listedUntil must not be before listedFrom' });
+  }
+  venue.openingHours?.forEach((rule, i) => {
+    if (rule.open === rule.close) {
+      errors.push({ field: `openingHours[${i}].close`, message: 'close must differ from open' });
+    }
+    if (new Set(rule.days).size !== rule.days.length) {
+      errors.push({ field: `openingHours[${i}].days`, message: 'days must not repeat' });
+    }
+  });
+  return errors;
+}
+
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Whether a venue is open at a local minute of a weekday (1 = Monday). A rule whose close is not
+ * after its open runs past midnight into the next day: `{days:[5], open:"18:00", close:"02:00"}`
+ * is open Friday 18:00 to Saturday 02:00. Absent hours mean always open.
+ */
+export function isOpenAt(hours: OpeningHoursRule[] | null | undefined, weekday: number, minuteOfDay: number): boolean {
+  if (!hours || hours.length === 0) return true;
+  const previousDay = weekday === 1 ? 7 : weekday - 1;
+  return hours.some((rule) => {
+    const open = minutes(rule.open);
+    const close = minutes(rule.close);
+    if (close > open) return rule.days.includes(weekday) && minuteOfDay >= open && minuteOfDay < close;
+    return (rule.days.includes(weekday) && minuteOfDay >= open) || (rule.days.includes(previousDay) && minuteOfDay < close);
+  });
+}

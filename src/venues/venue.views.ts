@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { toShanghaiIso } from '../common/time';
+import { OpeningHoursDto } from './dto/venue.dto';
+import { VENUE_STATUSES, VENUE_TYPES, Venue } from './venue.entity';
+
+export class VenueView {
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: VENUE_TYPES }) type: string;
+  @ApiProperty({ enum: ['SICHUAN', 'CHONGQING'] }) region: string;
+  @ApiProperty() cityCode: string;
+  @ApiProperty({ enum: VENUE_STATUSES }) status: string;
+  @ApiProperty() listedFrom: string;
+  @ApiProperty({ type: String, nullable: true }) listedUntil: string | null;
+  @ApiProperty({ description: 'true once delisted (DELETE): kept for history, taps declined' }) delisted: boolean;
+  @ApiPropertyOptional({ type: [OpeningHoursDto] }) openingHours?: OpeningHoursDto[];
+  @ApiPropertyOptional() dailyCapacity?: number;
+  @ApiPropertyOptional() borrowLimit?: number;
+  @ApiPropertyOptional() entryFeeFen?: number;
+  @ApiPropertyOptional() fareFen?: number;
+  @ApiPropertyOptional() network?: string;
+  @ApiPropertyOptional() line?: string;
+  @ApiPropertyOptional() km?: number;
+  @ApiProperty({ description: 'whitelist version of the last change' }) version: number;
+  @ApiProperty() updatedAt: string;
+}
+
+export class VenuePageView {
+  @ApiProperty({ type: [VenueView] }) items: VenueView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class WhitelistView {
+  @ApiProperty() version: number;
+  @ApiPropertyOptional({ type: [VenueView], description: 'full download (no since)' }) venues?: VenueView[];
+  @ApiPropertyOptional({ type: [VenueView], description: 'delta: venues changed since N, latest state' }) upserted?: VenueView[];
+  @ApiPropertyOptional({ type: [String], description: 'delta: codes delisted since N' }) removed?: string[];
+}
+
+const OPTIONAL_FIELDS = ['dailyCapacity', 'borrowLimit', 'entryFeeFen', 'fareFen', 'network', 'line', 'km'] as const;
+
+export function toVenueView(venue: Venue): VenueView {
+  const view: VenueView = {
+    code: venue.code,
+    name: venue.name,
+    type: venue.type,
+    region: venue.region,
+    cityCode: venue.cityCode,
+    status: venue.status,
+    listedFrom: venue.listedFrom,
+    listedUntil: venue.listedUntil,
+    delisted: venue.delistedAt !== null,
+    version: venue.whitelistVersion,
+    updatedAt: toShanghaiIso(venue.updatedAt),
+  };
+  if (venue.openingHours) view.openingHours = venue.openingHours;
+  for (const field of OPTIONAL_FIELDS) {
+    const value = venue[field];
+    if (value !== null && value !== undefined) (view as unknown as Record<string, unknown>)[field] = value;
+  }
+  return view;
+}
