@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module, OnApplicationBootstrap } from '@nestjs/c
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { CardsModule } from './cards/cards.module';
@@ -75,6 +76,7 @@ export class AppModule implements OnApplicationBootstrap {
         TapsModule,
         SeedModule,
         SimulationModule.register(config.simApi),
+        AdminModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
