@@ -17,6 +17,7 @@ import { LedgerModule } from './ledger/ledger.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SeedModule } from './seed/seed.module';
 import { SeedService } from './seed/seed.service';
+import { SettlementModule } from './settlement/settlement.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { TapsModule } from './taps/taps.module';
 import { TerminalsModule } from './terminals/terminals.module';
@@ -74,6 +75,7 @@ export class AppModule implements OnApplicationBootstrap {
         CardsModule,
         FaresModule,
         TapsModule,
+        SettlementModule,
         SeedModule,
         SimulationModule.register(config.simApi),
         AdminModule,

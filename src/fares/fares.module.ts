@@ -1,9 +1,14 @@
 import { Global, Module } from '@nestjs/common';
-import { PRICING, TapPricing } from '../taps/pricing';
-import { FREE_PRICER, plainWeekday } from '../taps/tap-decision';
-
-const pricing: TapPricing = { pricer: FREE_PRICER, openingWeekday: plainWeekday };
+import { PRICING } from '../taps/pricing';
+import { VenuesModule } from '../venues/venues.module';
+import { FaresController } from './fares.controller';
+import { FaresService } from './fares.service';
 
 @Global()
-@Module({ providers: [{ provide: PRICING, useValue: pricing }], exports: [PRICING] })
+@Module({
+  imports: [VenuesModule],
+  controllers: [FaresController],
+  providers: [FaresService, { provide: PRICING, useFactory: (fares: FaresService) => fares.pricing, inject: [FaresService] }],
+  exports: [FaresService, PRICING],
+})
 export class FaresModule {}

@@ -1,5 +1,6 @@
 import { DAY_MS, isoWeekdayOf, minuteOfDayOf } from '../common/time';
 import type { CardRegion, CardStatus, Concession } from '../cards/card.entity';
+import type { PreviousBusRide } from '../fares/fare-calculator';
 import type { LedgerKind } from '../ledger/ledger-entry.entity';
 import { ACTIONS_BY_TYPE, DEFAULT_BORROW_LIMIT, isOpenAt } from '../venues/venue-rules';
 import type { OpeningHoursRule, VenueStatus, VenueType } from '../venues/venue.entity';
@@ -32,6 +33,8 @@ export const DECLINE_REASONS = [
   'INSUFFICIENT_BALANCE',
 ] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
+
+export type { PreviousBusRide };
 
 export const CLOCK_SKEW_MS = 5 * 60_000;
 export const PASSBACK_WINDOW_MS = 60_000;
@@ -94,6 +97,8 @@ export interface HistoryFacts {
   loansHeld: number;
   /** Whether this card holds `itemId` on loan (any library of the scheme takes returns). */
   itemOnLoan: boolean;
+  /** The card's latest approved bus ride in the venue's region before this one (transfers). */
+  previousBusRide: PreviousBusRide | null;
 }
 
 export interface Charge {
@@ -111,7 +116,7 @@ export interface TapPricer {
   /** Charge for a journey closed without an exit (the network's highest fare, for this card). */
   incompleteJourney(card: CardFacts, journey: OpenJourneyFacts): { fareFen: number; acquirerRegion: string; venueCode: string };
   metroExit(card: CardFacts, venue: VenueFacts, journey: OpenJourneyFacts, occurredAt: number): { fareFen: number; distanceKm: number | null };
-  busRide(card: CardFacts, venue: VenueFacts, occurredAt: number): number;
+  busRide(card: CardFacts, venue: VenueFacts, occurredAt: number, previousRide: PreviousBusRide | null): number;
   entryFee(card: CardFacts, venue: VenueFacts, occurredAt: number): number;
 }
 
@@ -222,7 +227,7 @@ export function decideTap(
     charge('METRO_FARE', exit.fareFen);
     effects.push({ type: 'COMPLETE_JOURNEY', journeyId: journey.id, fareFen: exit.fareFen, distanceKm: exit.distanceKm });
   } else if (tap.action === 'RIDE') {
-    charge('BUS_FARE', pricer.busRide(card, venue, tap.occurredAt));
+    charge('BUS_FARE', pricer.busRide(card, venue, tap.occurredAt, history.previousBusRide));
   } else if (countsEntry) {
     if (venue.type === 'SCENIC_SPOT') charge('ENTRY_FEE', pricer.entryFee(card, venue, tap.occurredAt));
     effects.push({ type: 'COUNT_ENTRY' });

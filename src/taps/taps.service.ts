@@ -8,7 +8,7 @@ import { Card } from '../cards/card.entity';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode, validationFailed } from '../common/errors';
 import { decodeCursor, Page, toPage } from '../common/pagination';
-import { businessDayOf, toShanghaiIso } from '../common/time';
+import { businessDayOf, DAY_MS, toShanghaiIso } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isUniqueViolation, Transactions } from '../database/transactions';
 import { LedgerService, NewLedgerEntry } from '../ledger/ledger.service';
@@ -214,6 +214,21 @@ export class TapsService {
     if (input.action === 'ENTRY' && venue.dailyCapacity !== null && (venue.type === 'MUSEUM' || venue.type === 'SCENIC_SPOT')) {
       history.capacityUsed = await this.lockCapacity(manager, venue.code, input.businessDay);
     }
+    if (input.action === 'RIDE') {
+      const previous = await manager
+        .createQueryBuilder(Tap, 't')
+        .select(['t.venueCode', 't.occurredAt'])
+        .where(`t.cardNumber = :card AND t.action = 'RIDE' AND t.decision = 'APPROVED' AND t.venueRegion = :region`, {
+          card: input.cardNumber,
+          region: venue.region,
+        })
+        .andWhere('t.occurredAt <= :at AND t.occurredAt > :since', { at: input.occurredAt, since: input.occurredAt - DAY_MS })
+        .orderBy('t.occurredAt', 'DESC')
+        .limit(1)
+        .getOne();
+      const line = previous ? await this.directory.get(previous.venueCode) : undefined;
+      history.previousBusRide = previous && line ? { occurredAtMs: previous.occurredAt, lineFareFen: line.fareFen ?? 0 } : null;
+    }
     if (input.action === 'BORROW') {
       history.loansHeld = await manager.countBy(Loan, { cardNumber: input.cardNumber, venueCode: venue.code, returnedAt: IsNull() });
     }
@@ -367,7 +382,14 @@ export class TapsService {
   }
 }
 
-const EMPTY_HISTORY: HistoryFacts = { passback: false, openJourney: null, capacityUsed: 0, loansHeld: 0, itemOnLoan: false };
+const EMPTY_HISTORY: HistoryFacts = {
+  passback: false,
+  openJourney: null,
+  capacityUsed: 0,
+  loansHeld: 0,
+  itemOnLoan: false,
+  previousBusRide: null,
+};
 
 function toCardFacts(card: Card): CardFacts {
   return {

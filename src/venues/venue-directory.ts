@@ -32,6 +32,11 @@ export class VenueDirectory {
     return [...this.venues.values()];
   }
 
+  /** The venues as last loaded, without a freshness check (for derived data rebuilt on change). */
+  cached(): Venue[] {
+    return [...this.venues.values()];
+  }
+
   /** Called after a local venue write commits: the next read reloads what changed. */
   invalidate(): void {
     this.checkedAt = 0;

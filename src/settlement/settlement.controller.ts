@@ -1,0 +1,41 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { validationFailed } from '../common/errors';
+import { isRealDate } from '../common/time';
+import { SettlementService } from './settlement.service';
+
+class SettlementLineView {
+  @ApiProperty({ enum: ['SICHUAN', 'CHONGQING'] }) issuerRegion: string;
+  @ApiProperty({ enum: ['SICHUAN', 'CHONGQING'] }) acquirerRegion: string;
+  @ApiProperty() count: number;
+  @ApiProperty() amountFen: number;
+}
+
+class NetPositionView {
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty() amountFen: number;
+}
+
+class SettlementView {
+  @ApiProperty({ example: '2025-03-01' }) date: string;
+  @ApiProperty({ type: [SettlementLineView] }) lines: SettlementLineView[];
+  @ApiProperty({ type: [NetPositionView] }) net: NetPositionView[];
+  @ApiProperty({ description: 'approved taps of a card at a venue of the other region' }) crossRegionTaps: number;
+}
+
+@ApiTags('settlement')
+@ApiBearerAuth()
+@Controller('settlements')
+export class SettlementController {
+  constructor(private readonly settlement: SettlementService) {}
+
+  @Get(':date')
+  @ApiParam({ name: 'date', example: '2025-03-01', description: 'business day (Asia/Shanghai)' })
+  @ApiOperation({ summary: "A business day's clearing: charges by issuer and acquirer region, and the net positions" })
+  @ApiOkResponse({ type: SettlementView })
+  forDay(@Param('date') date: string) {
+    if (!isRealDate(date)) throw validationFailed([{ field: 'date', message: 'date must be a real date written YYYY-MM-DD' }]);
+    return this.settlement.forDay(date);
+  }
+}

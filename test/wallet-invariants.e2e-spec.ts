@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { ADMIN, freezeClock, newCard, startTestApp, TestApp } from './support/test-app';
+
+/** The wallet under load and under random use: no fen created or lost, no balance below zero. */
+describe('wallet invariants', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function allPages<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const sep: string = path.includes('?') ? '&' : '?';
+      const page = await t.http.get(`${path}${sep}limit=500${cursor ? `&cursor=${cursor}` : ''}`).set(ADMIN).expect(200);
+      items.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return items;
+  }
+
+  it('approves exactly the affordable ones of 50 simultaneous rides of one card', async () => {
+    await freezeClock(t, '2025-04-01T12:00:00+08:00');
+    await t.http
+      .post('/venues')
+      .set(ADMIN)
+      .send({ code: 'CQ-BUS-T300', name: '重庆公交测试线', type: 'BUS_LINE', region: 'CHONGQING', cityCode: '500100', listedFrom: '2025-01-01', fareFen: 300 })
+      .expect(201);
+    // 300 fen is above the 200-fen transfer limit, so every ride costs 270: 2,700 fen covers exactly 10.
+    const card = await newCard(t, { issuerCode: '500100', balanceFen: 2700 });
+    const rides = Array.from({ length: 50 }, (_, i) =>
+      t.http
+        .post('/taps')
+        .set(ADMIN)
+        .send({
+          tapId: `RIDE-${card}-${i}`,
+          cardNumber: card,
+          venueCode: 'CQ-BUS-T300',
+          action: 'RIDE',
+          occurredAt: new Date(Date.parse('2025-04-01T08:00:00+08:00') + i * 61_000).toISOString(),
+        }),
+    );
+    const results = (await Promise.all(rides)).map((r) => {
+      expect(r.status).toBe(200);
+      return r.body;
+    });
+    const approved = results.filter((r) => r.decision === 'APPROVED');
+    expect(approved).toHaveLength(10);
+    expect(results.filter((r) => r.reason === 'INSUFFICIENT_BALANCE')).toHaveLength(40);
+    expect(results.every((r) => r.balanceFen >= 0)).toBe(true);
+
+    const cardView = (await t.http.get(`/cards/${card}`).set(ADMIN).expect(200)).body;
+    expect(cardView.balanceFen).toBe(0);
+    const ledger = await allPages<{ kind: string; amountFen: number; balanceAfterFen: number }>(`/cards/${card}/ledger`);
+    expect(ledger.filter((e) => e.kind === 'BUS_FARE')).toHaveLength(10);
+    expect(ledger.reduce((sum, e) => sum + e.amountFen, 0)).toBe(cardView.balanceFen);
+    expect(ledger.every((e) => e.balanceAfterFen >= 0)).toBe(true);
+    expect(ledger.at(-1)!.balanceAfterFen).toBe(0);
+  });
+
+  it('keeps top-ups − charges = balances and charges = settlement for random sequences of top-ups and taps', async () => {
+    const venues = ['CD-M1-TFGC', 'CD-M1-HXB', 'CD-M2-CXL', 'CQ-R1-CTM', 'CQ-R2-DP', 'CD-BUS-1', 'CQ-BUS-111', 'CD-SCN-WHC', 'CD-MUS-SC', 'CD-LIB-CD'];
+    const actions = ['ENTRY', 'EXIT', 'RIDE', 'BORROW', 'RETURN'];
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('topUp' as const), card: fc.nat(3), amountFen: fc.integer({ min: 1, max: 3000 }) }),
+      fc.record({
+        kind: fc.constant('tap' as const),
+        card: fc.nat(3),
+        venue: fc.constantFrom(...venues),
+        action: fc.constantFrom(...actions),
+        minutes: fc.integer({ min: 1, max: 300 }),
+      }),
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 25 }), async (steps) => {
+        run += 1;
+        await t.http.post('/sim/reset').set(ADMIN).expect(200);
+        let now = Date.parse('2025-05-06T09:00:00+08:00');
+        await freezeClock(t, new Date(now).toISOString());
+        const cards = [
+          await newCard(t, { balanceFen: 500 }),
+          await newCard(t, { issuerCode: '500100', balanceFen: 300 }),
+          'T00000002',
+          'T00000009',
+        ];
+        for (const [i, s] of steps.entries()) {
+          if (s.kind === 'topUp') {
+            const r = await t.http.post(`/cards/${cards[s.card]}/top-ups`).set(ADMIN).send({ amountFen: s.amountFen, reference: `p${run}-${i}` });
+            expect([200, 422]).toContain(r.status);
+          } else {
+            now += s.minutes * 60_000;
+            await freezeClock(t, new Date(now).toISOString());
+            const r = await t.http
+              .post('/taps')
+              .set(ADMIN)
+              .send({ tapId: `P${run}-${i}`, cardNumber: cards[s.card], venueCode: s.venue, action: s.action, occurredAt: new Date(now).toISOString(), itemId: `BOOK-${s.card}` });
+            expect(r.status).toBe(200);
+            expect(r.body.balanceFen).toBeGreaterThanOrEqual(0);
+          }
+        }
+        const allCards = await allPages<{ cardNumber: string; balanceFen: number }>('/cards');
+        let topUps = 0;
+        let charges = 0;
+        const days = new Set<string>();
+        for (const card of allCards) {
+          expect(card.balanceFen).toBeGreaterThanOrEqual(0);
+          for (const e of await allPages<{ kind: string; amountFen: number; businessDay: string }>(`/cards/${card.cardNumber}/ledger`)) {
+            if (e.kind === 'TOP_UP') topUps += e.amountFen;
+            else if (e.amountFen < 0 && !e.kind.startsWith('REPLACEMENT')) {
+              charges += -e.amountFen;
+              days.add(e.businessDay);
+            }
+          }
+        }
+        expect(topUps - charges).toBe(allCards.reduce((sum, c) => sum + c.balanceFen, 0));
+        let settled = 0;
+        for (const day of days) {
+          const s = (await t.http.get(`/settlements/${day}`).set(ADMIN).expect(200)).body;
+          settled += s.lines.reduce((sum: number, l: { amountFen: number }) => sum + l.amountFen, 0);
+        }
+        expect(settled).toBe(charges);
+      }),
+      { numRuns: 12, seed: 20250101 },
+    );
+  });
+});
