@@ -16,7 +16,7 @@ describe('wallet invariants', () => {
     let cursor: string | null = null;
     do {
       const sep: string = path.includes('?') ? '&' : '?';
-      const page = await t.http.get(`${path}${sep}limit=500${cursor ? `&cursor=${cursor}` : ''}`).set(ADMIN).expect(200);
+      const page: { body: { items: T[]; nextCursor: string | null } } = await t.http.get(`${path}${sep}limit=500${cursor ? `&cursor=${cursor}` : ''}`).set(ADMIN).expect(200);
       items.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
