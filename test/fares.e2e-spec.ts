@@ -121,6 +121,17 @@ describe('fares, the wallet and clearing', () => {
     expect(exit).toMatchObject({ decision: 'APPROVED', fareFen: 100 });
   });
 
+  it('opens a museum closed on Mondays on a public-holiday Monday', async () => {
+    await freezeClock(t, '2025-10-06T12:00:00+08:00');
+    const card = await newCard(t, { balanceFen: 100 });
+    // 2025-10-06 is a Monday inside the National Day holiday; 2025-10-13 is an ordinary Monday.
+    const holiday = await tap(t, { cardNumber: card, venueCode: 'CD-MUS-SC', action: 'ENTRY', occurredAt: '2025-10-06T10:00:00+08:00' });
+    expect(holiday).toMatchObject({ decision: 'APPROVED' });
+    await freezeClock(t, '2025-10-13T12:00:00+08:00');
+    const ordinary = await tap(t, { cardNumber: card, venueCode: 'CD-MUS-SC', action: 'ENTRY', occurredAt: '2025-10-13T10:00:00+08:00' });
+    expect(ordinary).toMatchObject({ decision: 'DECLINED', reason: 'VENUE_CLOSED' });
+  });
+
   it("clears each business day's charges from the issuer's region to the acquirer's", async () => {
     const settlement = (await t.http.get('/settlements/2025-03-04').set(ADMIN).expect(200)).body;
     expect(settlement.date).toBe('2025-03-04');
