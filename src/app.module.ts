@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
@@ -65,6 +66,12 @@ export class AppModule implements OnApplicationBootstrap {
             },
           },
         }),
+        // Per key: the guard runs after authentication, so the tracker is the caller's key fingerprint.
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+          skipIf: () => config.rateLimitPerMinute === 0,
+          getTracker: (req: Record<string, unknown>) => (req.principal as { actor?: string } | undefined)?.actor ?? `ip:${String(req.ip)}`,
+        }),
         DatabaseModule.register(config),
         MetricsModule,
         HealthModule,
@@ -84,6 +91,7 @@ export class AppModule implements OnApplicationBootstrap {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
       ],
     };
   }

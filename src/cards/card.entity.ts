@@ -61,6 +61,7 @@ export class Card {
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt: number;
 
+  /** Last audited change (status, flags, concession); balance changes live in the ledger instead. */
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMs })
   updatedAt: number;
 }

@@ -148,7 +148,7 @@ export class CardsService {
         );
       }
       const now = this.clock.nowMs();
-      await manager.update(Card, { cardNumber }, { balanceFen, updatedAt: now });
+      await manager.update(Card, { cardNumber }, { balanceFen });
       await this.ledger.append(manager, [
         {
           cardNumber,

@@ -65,6 +65,9 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   LOG_REQUESTS?: boolean;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(100_000_000)
+  RATE_LIMIT_PER_MINUTE?: number;
 }
 
 export interface AppConfig {
@@ -83,6 +86,8 @@ export interface AppConfig {
   simApi: boolean;
   logLevel: string;
   logRequests: boolean;
+  /** Requests per key (or per IP without a key) per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
 }
 
 export const DEV_ADMIN_KEY = 'dev-admin-key';
@@ -124,6 +129,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     simApi: vars.SIM_API ?? true,
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'silent' : 'info'),
     logRequests: vars.LOG_REQUESTS ?? true,
+    rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE ?? 600_000,
   };
 }
 

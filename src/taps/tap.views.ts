@@ -35,3 +35,22 @@ export class TapPageView {
   @ApiProperty({ type: [TapResultView] }) items: TapResultView[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
+
+export class FieldErrorView {
+  @ApiProperty() field: string;
+  @ApiProperty() message: string;
+}
+
+export class BatchItemResultView {
+  @ApiProperty() index: number;
+  @ApiProperty({ type: String, nullable: true }) tapId: string | null;
+  @ApiProperty({ enum: ['PROCESSED', 'REPLAYED', 'INVALID'] }) status: string;
+  @ApiPropertyOptional({ enum: ['APPROVED', 'DECLINED'] }) decision?: string;
+  @ApiPropertyOptional({ enum: DECLINE_REASONS, nullable: true, type: String }) reason?: string | null;
+  @ApiPropertyOptional({ type: [FieldErrorView] }) errors?: FieldErrorView[];
+  @ApiPropertyOptional({ type: TapResultView, description: 'the whole answer, as POST /taps gives it' }) result?: TapResultView;
+}
+
+export class TapBatchResultView {
+  @ApiProperty({ type: [BatchItemResultView] }) results: BatchItemResultView[];
+}

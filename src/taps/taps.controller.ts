@@ -4,10 +4,10 @@ import type { FastifyReply } from 'fastify';
 import { Access, CurrentPrincipal } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { SimulationState } from '../simulation/simulation-state';
-import { TapDto, TapJournalQuery } from './dto/tap.dto';
-import { TapPageView, TapResultView } from './tap.views';
+import { TapBatchDto, TapDto, TapJournalQuery } from './dto/tap.dto';
+import { TapBatchResultView, TapPageView, TapResultView } from './tap.views';
 import { TapResult } from './tap-result';
-import { TapsService } from './taps.service';
+import { BatchItemResult, TapsService } from './taps.service';
 
 @ApiTags('taps')
 @ApiBearerAuth()
@@ -33,6 +33,16 @@ export class TapsController {
     const recorded = await this.taps.record(dto, principal);
     if (recorded.replayed) void reply.header('Idempotent-Replayed', 'true');
     return recorded.result;
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @Access('admin-or-terminal')
+  @ApiOperation({ summary: 'Offline upload of up to 1,000 taps: each decided on its own, in request order; results in the same order' })
+  @ApiOkResponse({ type: TapBatchResultView })
+  async batch(@Body() dto: TapBatchDto, @CurrentPrincipal() principal: Principal): Promise<{ results: BatchItemResult[] }> {
+    await this.simulation.injectFault();
+    return { results: await this.taps.recordBatch(dto.taps, principal) };
   }
 
   @Get()

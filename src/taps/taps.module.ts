@@ -6,12 +6,13 @@ import { Journey } from './journey.entity';
 import { Loan } from './loan.entity';
 import { Tap } from './tap.entity';
 import { TapsController } from './taps.controller';
+import { StateAsOf } from './state-as-of';
 import { TapsService } from './taps.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Tap, Journey, Loan]), VenuesModule, LedgerModule],
   controllers: [TapsController],
-  providers: [TapsService],
+  providers: [TapsService, StateAsOf],
   exports: [TapsService],
 })
 export class TapsModule {}

@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { sha256 } from '../auth/principal';
 import { Card } from '../cards/card.entity';
 import { Clock } from '../common/clock';
-import { DomainError, ErrorCode, validationFailed } from '../common/errors';
+import { DomainError, ErrorCode, FieldError, validationFailed } from '../common/errors';
+import { flattenValidationErrors } from '../common/validation';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { businessDayOf, DAY_MS, toShanghaiIso } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -14,13 +17,11 @@ import { isUniqueViolation, Transactions } from '../database/transactions';
 import { LedgerService, NewLedgerEntry } from '../ledger/ledger.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { VenueDirectory } from '../venues/venue-directory';
-import type { Venue } from '../venues/venue.entity';
 import { TapDto, TapJournalQuery } from './dto/tap.dto';
 import { Journey } from './journey.entity';
 import { Loan } from './loan.entity';
 import { PRICING, TapPricing } from './pricing';
 import {
-  CardFacts,
   decideTap,
   HistoryFacts,
   PASSBACK_WINDOW_MS,
@@ -29,11 +30,24 @@ import {
   VenueFacts,
 } from './tap-decision';
 import { JourneyView, TapResult } from './tap-result';
+import { StateAsOf } from './state-as-of';
 import { Tap } from './tap.entity';
+
+export interface BatchItemResult {
+  index: number;
+  tapId: string | null;
+  status: 'PROCESSED' | 'REPLAYED' | 'INVALID';
+  decision?: string;
+  reason?: string | null;
+  errors?: FieldError[];
+  /** The full answer the tap got (or got first, when replayed). */
+  result?: TapResult;
+}
 
 export interface RecordedTap {
   result: TapResult;
   replayed: boolean;
+  venueRegion?: string | null;
 }
 
 /**
@@ -50,6 +64,7 @@ export class TapsService {
     private readonly ledger: LedgerService,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly asOf: StateAsOf,
     @Inject(PRICING) private readonly pricing: TapPricing,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -72,7 +87,7 @@ export class TapsService {
     const terminalId = principal.kind === 'terminal' ? principal.terminalId : null;
     try {
       const recorded = await this.transactions.run((manager) => this.decideAndWrite(manager, input, requestHash, terminalId));
-      if (!recorded.replayed) this.metrics.tapDecided(recorded.result);
+      if (!recorded.replayed) this.metrics.tapDecided(recorded.result, recorded.venueRegion);
       return recorded;
     } catch (error) {
       // A concurrent request with the same tapId committed first: answer as a replay.
@@ -81,6 +96,42 @@ export class TapsService {
       if (!earlier) throw error;
       return this.replay(earlier, requestHash);
     }
+  }
+
+  /**
+   * The offline upload: each item validated and decided on its own, in request order, exactly as
+   * the same taps posted one by one would be (each in its own transaction).
+   */
+  async recordBatch(items: unknown[], principal: Principal): Promise<BatchItemResult[]> {
+    const results: BatchItemResult[] = [];
+    for (const [index, item] of items.entries()) {
+      const tapId = typeof (item as { tapId?: unknown })?.tapId === 'string' ? (item as { tapId: string }).tapId : null;
+      const dto = plainToInstance(TapDto, item);
+      const errors =
+        typeof item !== 'object' || item === null || Array.isArray(item)
+          ? [{ field: '', message: 'a tap must be a JSON object' }]
+          : flattenValidationErrors(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
+      if (errors.length > 0) {
+        results.push({ index, tapId, status: 'INVALID', errors });
+        continue;
+      }
+      try {
+        const recorded = await this.record(dto, principal);
+        results.push({
+          index,
+          tapId: dto.tapId,
+          status: recorded.replayed ? 'REPLAYED' : 'PROCESSED',
+          decision: recorded.result.decision,
+          reason: recorded.result.reason,
+          result: recorded.result,
+        });
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.statusCode >= 500) throw error;
+        // A 4xx for one item (venue mismatch, tapId reused for another tap) is that item's problem only.
+        results.push({ index, tapId: dto.tapId, status: 'INVALID', errors: error.details ?? [{ field: '', message: `${error.code}: ${error.message}` }] });
+      }
+    }
+    return results;
   }
 
   private venueOf(dto: TapDto, principal: Principal): string {
@@ -119,11 +170,12 @@ export class TapsService {
     const nowMs = this.clock.nowMs();
     const card = await manager.findOne(Card, { where: { cardNumber: input.cardNumber }, lock: this.transactions.lockMode() });
     const venueRow = await this.directory.get(input.venueCode);
-    const venue = venueRow ? toVenueFacts(venueRow) : null;
+    const venue = venueRow ? await this.asOf.venue(manager, venueRow, input.occurredAt) : null;
+    const cardThen = card ? await this.asOf.card(manager, card, input.occurredAt) : null;
     const history = card && venue ? await this.loadHistory(manager, input, venue) : EMPTY_HISTORY;
     const outcome = decideTap(
       input,
-      card ? toCardFacts(card) : null,
+      cardThen,
       venue,
       history,
       { nowMs, schemeStartMs: this.config.schemeStartMs, offlineWindowDays: this.config.offlineWindowDays, openingWeekday: this.pricing.openingWeekday },
@@ -187,7 +239,7 @@ export class TapsService {
       })
       .updateEntity(false)
       .execute();
-    return { result, replayed: false };
+    return { result, replayed: false, venueRegion: venue?.region ?? null };
   }
 
   /** Loads the facts the action needs, and nothing else. */
@@ -286,7 +338,7 @@ export class TapsService {
       const updated = await manager
         .createQueryBuilder()
         .update(Card)
-        .set({ balanceFen, updatedAt: nowMs })
+        .set({ balanceFen })
         .where('card_number = :cardNumber AND balance_fen = :read AND balance_fen >= :fareFen', {
           cardNumber: card.cardNumber,
           read: card.balanceFen,
@@ -375,11 +427,6 @@ export class TapsService {
     if (after) qb.andWhere('t.id > :after', { after: after[0] });
     return toPage(await qb.getMany(), limit, (t) => t.response, (t) => [t.id]);
   }
-
-  /** Journal rows of several tap ids (batch replays). */
-  findByTapIds(tapIds: string[]): Promise<Tap[]> {
-    return this.taps.findBy({ tapId: In(tapIds) });
-  }
 }
 
 const EMPTY_HISTORY: HistoryFacts = {
@@ -390,39 +437,6 @@ const EMPTY_HISTORY: HistoryFacts = {
   itemOnLoan: false,
   previousBusRide: null,
 };
-
-function toCardFacts(card: Card): CardFacts {
-  return {
-    cardNumber: card.cardNumber,
-    region: card.region,
-    status: card.status,
-    validFrom: card.validFrom,
-    validUntil: card.validUntil,
-    transportEnabled: card.transportEnabled,
-    concession: card.concession,
-    birthDate: card.birthDate,
-    balanceFen: card.balanceFen,
-  };
-}
-
-export function toVenueFacts(venue: Venue): VenueFacts {
-  return {
-    code: venue.code,
-    type: venue.type,
-    region: venue.region,
-    cityCode: venue.cityCode,
-    status: venue.status,
-    listedFrom: venue.listedFrom,
-    listedUntil: venue.listedUntil,
-    delisted: venue.delistedAt !== null,
-    openingHours: venue.openingHours,
-    dailyCapacity: venue.dailyCapacity,
-    borrowLimit: venue.borrowLimit,
-    entryFeeFen: venue.entryFeeFen,
-    fareFen: venue.fareFen,
-    network: venue.network,
-  };
-}
 
 function toJourneyView(j: Journey): JourneyView {
   return {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, Matches, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IsTimestampWithOffset } from '../../common/validators';
 import { DECLINE_REASONS } from '../tap-decision';
@@ -56,4 +56,13 @@ export class TapJournalQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'occurredAt before', example: '2025-03-02T00:00:00+08:00' })
   @IsOptional() @IsTimestampWithOffset()
   to?: string;
+}
+
+export const MAX_BATCH_TAPS = 1000;
+
+/** The offline upload. Items are validated one by one, so one bad item changes nothing for the others. */
+export class TapBatchDto {
+  @ApiProperty({ type: [TapDto], maxItems: MAX_BATCH_TAPS, description: 'each item is a POST /taps body' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH_TAPS)
+  taps: unknown[];
 }
