@@ -149,22 +149,7 @@ export class CardsService {
       }
       const now = this.clock.nowMs();
       await manager.update(Card, { cardNumber }, { balanceFen });
-      await this.ledger.append(manager, [
-        {
-          cardNumber,
-          kind: 'TOP_UP',
-          amountFen: dto.amountFen,
-          balanceAfterFen: balanceFen,
-          reference,
-          tapId: null,
-          venueCode: null,
-          issuerRegion: card.region,
-          acquirerRegion: null,
-          businessDay: businessDayOf(now),
-          occurredAt: now,
-          recordedAt: now,
-        },
-      ]);
+      await this.ledger.append(manager, [this.ledger.topUpEntry(card, dto.amountFen, balanceFen, reference, now)]);
       return { balanceFen, replayed: false };
     });
   }

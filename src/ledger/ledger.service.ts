@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { decodeCursor, Page, toPage } from '../common/pagination';
-import { toShanghaiIso } from '../common/time';
+import { businessDayOf, toShanghaiIso } from '../common/time';
 import { LedgerEntry } from './ledger-entry.entity';
 
 export type NewLedgerEntry = Omit<LedgerEntry, 'id'>;
@@ -30,6 +30,24 @@ export class LedgerService {
   async append(manager: EntityManager, entries: NewLedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await manager.createQueryBuilder().insert().into(LedgerEntry).values(entries).updateEntity(false).execute();
+  }
+
+  /** The ledger entry of a top-up: a credit owed to no venue. */
+  topUpEntry(card: { cardNumber: string; region: string }, amountFen: number, balanceAfterFen: number, reference: string, now: number): NewLedgerEntry {
+    return {
+      cardNumber: card.cardNumber,
+      kind: 'TOP_UP',
+      amountFen,
+      balanceAfterFen,
+      reference,
+      tapId: null,
+      venueCode: null,
+      issuerRegion: card.region,
+      acquirerRegion: null,
+      businessDay: businessDayOf(now),
+      occurredAt: now,
+      recordedAt: now,
+    };
   }
 
   findByReference(manager: EntityManager, reference: string): Promise<LedgerEntry | null> {

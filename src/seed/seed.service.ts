@@ -6,7 +6,6 @@ import { Card } from '../cards/card.entity';
 import { toCardView } from '../cards/card.views';
 import { hashSsn, makeSsn, maskSsn } from '../cards/ssn';
 import { Clock } from '../common/clock';
-import { businessDayOf } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import { LedgerService } from '../ledger/ledger.service';
@@ -97,22 +96,7 @@ export class SeedService {
       await manager.insert(Card, card);
       if (card.balanceFen > 0) {
         // The opening balance is a top-up, so top-ups − charges = balances holds from the start.
-        await this.ledger.append(manager, [
-          {
-            cardNumber: card.cardNumber,
-            kind: 'TOP_UP',
-            amountFen: card.balanceFen,
-            balanceAfterFen: card.balanceFen,
-            reference: `topup:seed-${card.cardNumber}`,
-            tapId: null,
-            venueCode: null,
-            issuerRegion: card.region,
-            acquirerRegion: null,
-            businessDay: businessDayOf(now),
-            occurredAt: now,
-            recordedAt: now,
-          },
-        ]);
+        await this.ledger.append(manager, [this.ledger.topUpEntry(card, card.balanceFen, card.balanceFen, `topup:seed-${card.cardNumber}`, now)]);
       }
       await this.audit.record(manager, { entity: 'card', key: card.cardNumber, action: 'ISSUE', actor: SEED_ACTOR, at: now, before: null, after: toCardView(card) });
     }

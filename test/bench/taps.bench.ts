@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { createApp } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
+import { makeSsn } from '../../src/cards/ssn';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +87,7 @@ async function main() {
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const port = Number(new URL(await app.getUrl()).port);
-  const http = (method: string, path: string, body?: unknown) =>
+  const http = (method: string, path: string, body?: unknown): Promise<{ cardNumber: string }> =>
     fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { authorization: ADMIN, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }).then(async (r) => {
       if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
       return r.json();
@@ -96,7 +97,6 @@ async function main() {
   await http('PUT', '/sim/clock', { now: '2025-06-08T23:00:00+08:00' });
   const cards: string[] = [];
   for (let i = 0; i < CARDS; i++) {
-    const { makeSsn } = await import('../../src/cards/ssn');
     const card = await http('POST', '/cards', { ssn: makeSsn('510104', `1990-01-${String((i % 28) + 1).padStart(2, '0')}`, i), name: `压测${i}`, issuerCode: i % 2 ? '500100' : '510100', validFrom: '2025-01-01' });
     await http('POST', `/cards/${card.cardNumber}/top-ups`, { amountFen: 90000, reference: `bench-${card.cardNumber}` });
     cards.push(card.cardNumber);
