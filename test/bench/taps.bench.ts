@@ -90,7 +90,7 @@ async function main() {
   const http = (method: string, path: string, body?: unknown): Promise<{ cardNumber: string }> =>
     fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { authorization: ADMIN, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }).then(async (r) => {
       if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-      return r.json();
+      return (await r.json()) as { cardNumber: string };
     });
 
   const startMs = Date.parse('2025-06-02T06:00:00+08:00');
