@@ -109,7 +109,7 @@ export class TapsService {
       const dto = plainToInstance(TapDto, item);
       const errors =
         typeof item !== 'object' || item === null || Array.isArray(item)
-          ? [{ field: '', message: 'a tap must be a JSON object' }]
+          ? [{ field: `taps[${index}]`, message: 'a tap must be a JSON object' }]
           : flattenValidationErrors(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
       if (errors.length > 0) {
         results.push({ index, tapId, status: 'INVALID', errors });
