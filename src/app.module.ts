@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { randomUUID } from 'node:crypto';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
@@ -23,8 +22,6 @@ import { SimulationModule } from './simulation/simulation.module';
 import { TapsModule } from './taps/taps.module';
 import { TerminalsModule } from './terminals/terminals.module';
 import { VenuesModule } from './venues/venues.module';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** The configuration and the clock, visible to every module. */
 @Global()
@@ -52,13 +49,8 @@ export class AppModule implements OnApplicationBootstrap {
           pinoHttp: {
             level: config.logLevel,
             autoLogging: config.logRequests,
-            // Request ids come from X-Request-Id when the caller sends a sane one, else are made here.
-            genReqId: (req, res) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
+            // The request id is Fastify's (see app.factory.ts): the caller's X-Request-Id or a new UUID.
+            genReqId: (req) => (req as { id?: string }).id ?? 'unknown',
             // Bodies are never logged (they carry ssns); keys never either.
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
             serializers: {

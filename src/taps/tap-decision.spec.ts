@@ -71,7 +71,7 @@ const tapAt = (occurredAt: number, action: TapAction, changes: Partial<TapInput>
   ...changes,
 });
 
-const noHistory = (): HistoryFacts => ({ passback: false, openJourney: null, capacityUsed: 0, loansHeld: 0, itemOnLoan: false });
+const noHistory = (): HistoryFacts => ({ passback: false, openJourney: null, capacityUsed: 0, loansHeld: 0, itemOnLoan: false, previousBusRide: null });
 const policy = (changes: Partial<DecisionPolicy> = {}): DecisionPolicy => ({
   nowMs: NOW,
   schemeStartMs: Date.parse('2025-01-01T00:00:00+08:00'),
@@ -107,7 +107,7 @@ function brokenScene(wrongAction: TapAction, itemId?: string): Scene {
     tap: tapAt(NOW + 6 * MINUTE, wrongAction, itemId ? { itemId } : {}),
     card: null,
     venue: null,
-    history: { passback: true, openJourney: null, capacityUsed: 5, loansHeld: 2, itemOnLoan: false },
+    history: { passback: true, openJourney: null, capacityUsed: 5, loansHeld: 2, itemOnLoan: false, previousBusRide: null },
     policy: policy({ schemeStartMs: NOW + DAY_MS }),
     pricer: CHARGING_PRICER,
   };
