@@ -5,7 +5,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { registerAdminConsole } from './admin/admin.module';
 import { AppModule } from './app.module';
+import { registerImportBodyParsing } from './venues/import-body';
 import { AppConfig, DEV_ADMIN_KEY } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -28,6 +30,9 @@ function requestIdOf(req: IncomingMessage): string {
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdOf });
+  // Before Nest registers routes: CSV bodies and per-route body limits (the venue import), the console's files.
+  registerImportBodyParsing(adapter.getInstance());
+  registerAdminConsole(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     bufferLogs: true,
     abortOnError: false,

@@ -13,6 +13,37 @@ export const ACTIONS_BY_TYPE: Record<VenueType, TapAction[]> = {
 
 export const DEFAULT_BORROW_LIMIT = 8;
 
+type StoredTypeFields = {
+  [K in 'listedUntil' | 'openingHours' | 'dailyCapacity' | 'borrowLimit' | 'entryFeeFen' | 'fareFen' | 'network' | 'line' | 'km']-?: Exclude<
+    VenueShape[K],
+    undefined
+  >;
+};
+
+/**
+ * A venue's stored form of its optional fields: absent ones are null, the documented defaults
+ * (borrowLimit, entryFeeFen) written out so a venue reads back as it behaves, and opening hours
+ * in one key order. An import compares and writes this form, so an identical row is unchanged.
+ */
+export function storedVenueFields<T extends Partial<VenueShape>>(venue: T): T & StoredTypeFields {
+  const present = Object.fromEntries(Object.entries(venue).filter(([, v]) => v !== undefined)) as T;
+  const stored: T & StoredTypeFields = {
+    listedUntil: null,
+    dailyCapacity: null,
+    borrowLimit: null,
+    entryFeeFen: null,
+    fareFen: null,
+    network: null,
+    line: null,
+    km: null,
+    ...present,
+    openingHours: venue.openingHours ? venue.openingHours.map(({ days, open, close }) => ({ days: [...days], open, close })) : null,
+  };
+  if (venue.type === 'LIBRARY' && stored.borrowLimit == null) stored.borrowLimit = DEFAULT_BORROW_LIMIT;
+  if (venue.type === 'SCENIC_SPOT' && stored.entryFeeFen == null) stored.entryFeeFen = 0;
+  return stored;
+}
+
 /** Fields that belong to one venue type only. */
 const TYPE_FIELDS = ['dailyCapacity', 'borrowLimit', 'entryFeeFen', 'fareFen', 'network', 'line', 'km'] as const;
 type TypeField = (typeof TYPE_FIELDS)[number];

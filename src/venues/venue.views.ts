@@ -37,6 +37,24 @@ export class WhitelistView {
   @ApiPropertyOptional({ type: [String], description: 'delta: codes delisted since N' }) removed?: string[];
 }
 
+export class ImportRowErrorView {
+  @ApiProperty({ description: 'data row, from 1 (for CSV the first row after the header; 0 is the header or the body)' }) row: number;
+  @ApiProperty({ example: 'cityCode' }) field: string;
+  @ApiProperty() message: string;
+}
+
+export class ImportResultView {
+  @ApiProperty({ description: 'true when nothing was written (?dryRun=true)' }) dryRun: boolean;
+  @ApiProperty({ description: 'the whitelist version after the import (one new version for a whole import that changes anything)' })
+  version: number;
+  @ApiProperty({ type: [String], description: 'codes of new venues' }) created: string[];
+  @ApiProperty({ type: [String], description: 'codes of venues changed (or relisted)' }) updated: string[];
+  @ApiProperty({ type: [String], description: 'codes of venues the import leaves as they are' }) unchanged: string[];
+  @ApiProperty({ description: 'how many errors there are; `errors` lists the first 1000' }) errorCount: number;
+  @ApiProperty({ type: [ImportRowErrorView], description: 'dry run only: the bad rows (a real import with any fails 400)' })
+  errors: ImportRowErrorView[];
+}
+
 const OPTIONAL_FIELDS = ['dailyCapacity', 'borrowLimit', 'entryFeeFen', 'fareFen', 'network', 'line', 'km'] as const;
 
 export function toVenueView(venue: Venue): VenueView {
@@ -59,4 +77,17 @@ export function toVenueView(venue: Venue): VenueView {
     if (value !== null && value !== undefined) (view as unknown as Record<string, unknown>)[field] = value;
   }
   return view;
+}
+
+/**
+ * Whether two states of a venue read the same to a client, whatever version and time they were
+ * written at (and in whatever key order their opening hours were given).
+ */
+export function sameVenueState(a: Venue, b: Venue): boolean {
+  const comparable = (venue: Venue) => {
+    const view = toVenueView(venue);
+    view.openingHours = view.openingHours?.map(({ days, open, close }) => ({ days, open, close }));
+    return JSON.stringify({ ...view, version: 0, updatedAt: '' });
+  };
+  return comparable(a) === comparable(b);
 }

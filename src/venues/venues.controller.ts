@@ -1,18 +1,26 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
 import { Access, Actor } from '../auth/access.decorator';
 import { CreateVenueDto, UpdateVenueDto, VenueListQuery } from './dto/venue.dto';
-import { VenuePageView, VenueView, WhitelistView } from './venue.views';
+import { IMPORT_BODY_LIMIT_BYTES } from './import-body';
+import { readCsvImport, readJsonImport, toCsv, toImportRow } from './venue-import';
+import { ImportResultView, VenuePageView, VenueView, WhitelistView } from './venue.views';
 import { VenuesService } from './venues.service';
 
 export class SinceQuery {
@@ -20,6 +28,27 @@ export class SinceQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
   since?: number;
 }
+
+export class ImportQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: answer the preview, write nothing, report bad rows with 200' })
+  @IsOptional() @IsIn(['true', 'false'])
+  dryRun?: 'true' | 'false';
+}
+
+export class ExportQuery {
+  @ApiPropertyOptional({ enum: ['csv', 'json'], default: 'csv' })
+  @IsOptional() @IsIn(['csv', 'json'])
+  format?: 'csv' | 'json';
+}
+
+const IMPORT_DESCRIPTION = [
+  'Upsert by code of up to 10,000 venues, all or nothing, under one new whitelist version, one audit record per changed venue.',
+  'Body: a JSON array of venues (the POST /venues shape), or CSV with `content-type: text/csv` (UTF-8, header row of field names,',
+  'empty cell = absent, openingHours as JSON or compact `2-7 09:00-17:00;1 10:00-12:00`). A row replaces every field of its',
+  'venue except status, changed only when given; a delisted venue is relisted. Any bad row: 400 VALIDATION_FAILED with',
+  '`details: [{row, field, message}]` (row 1 = first data row) and nothing written. `?dryRun=true` answers the same preview',
+  'with the bad rows in `errors` and status 200, writing nothing. Body limit 16 MiB.',
+].join(' ');
 
 @ApiTags('venues')
 @ApiBearerAuth()
@@ -39,6 +68,38 @@ export class VenuesController {
   @ApiOkResponse({ type: VenuePageView })
   list(@Query() query: VenueListQuery) {
     return this.venues.list(query);
+  }
+
+  // `import` and `export` come before `:code`.
+  @Post('import')
+  @HttpCode(200)
+  @RouteConfig({ bodyLimit: IMPORT_BODY_LIMIT_BYTES })
+  @ApiOperation({ summary: 'Bulk import of venues from JSON or CSV, with a dry-run preview', description: IMPORT_DESCRIPTION })
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiBody({ schema: { oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/CreateVenueDto' } }, { type: 'string' }] } })
+  @ApiOkResponse({ type: ImportResultView })
+  @ApiBadRequestResponse({ description: 'some row is bad: details name row and field; nothing was written' })
+  importVenues(
+    @Body() body: unknown,
+    @Query() query: ImportQuery,
+    @Headers('content-type') contentType: string | undefined,
+    @Actor() actor: string,
+  ) {
+    const isCsv = typeof body === 'string' && /^text\/csv\b/i.test(contentType ?? '');
+    return this.venues.importVenues(isCsv ? readCsvImport(body) : readJsonImport(body), actor, query.dryRun === 'true');
+  }
+
+  @Get('export')
+  @ApiOperation({ summary: 'Every listed venue as CSV (default) or JSON, in the form POST /venues/import takes back unchanged' })
+  @ApiProduces('text/csv', 'application/json')
+  @ApiOkResponse({ description: 'an attachment named whitelist-v<version>.csv or .json' })
+  async exportVenues(@Query() query: ExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { version, venues } = await this.venues.exportable();
+    const format = query.format ?? 'csv';
+    void reply.header('content-disposition', `attachment; filename="whitelist-v${version}.${format}"`);
+    if (format === 'json') return venues.map(toImportRow);
+    void reply.header('content-type', 'text/csv; charset=utf-8');
+    return toCsv(venues);
   }
 
   @Get(':code')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, MoreThan, Repository } from 'typeorm';
+import { Brackets, EntityManager, In, IsNull, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode, notFound, validationFailed } from '../common/errors';
@@ -8,14 +8,17 @@ import { stripUndefined } from '../common/objects';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { Transactions, isUniqueViolation } from '../database/transactions';
 import { CreateVenueDto, UpdateVenueDto, VenueListQuery } from './dto/venue.dto';
-import { DEFAULT_BORROW_LIMIT, venueFieldErrors } from './venue-rules';
+import { checkImportRows, IMPORT_MAX_ERRORS, ImportRowError, ImportRows, planImport, sortErrors } from './venue-import';
+import { storedVenueFields, venueFieldErrors } from './venue-rules';
 import { VenueDirectory } from './venue-directory';
 import { Venue } from './venue.entity';
-import { toVenueView, VenueView, WhitelistView } from './venue.views';
+import { ImportResultView, sameVenueState, toVenueView, VenueView, WhitelistView } from './venue.views';
 
 type VenueFields = Omit<CreateVenueDto, 'code' | 'type'>;
 /** Rows per multi-row INSERT: well inside SQLite's expression-depth limit (STACK.md trap 2). */
 const CHUNK = 200;
+/** Codes per `IN (...)` look-up: well inside both dialects' bound-parameter limits. */
+const LOOKUP_CHUNK = 500;
 
 @Injectable()
 export class VenuesService {
@@ -49,18 +52,20 @@ export class VenuesService {
     return venue;
   }
 
-  /** Inserts venues under one new whitelist version, with one audit record each. */
-  async insertMany(manager: EntityManager, dtos: CreateVenueDto[], actor: string): Promise<Venue[]> {
+  /**
+   * Inserts venues with one audit record each, under one whitelist version: `whitelistVersion` when
+   * the caller already took one for a larger write (an import), else a new one.
+   */
+  async insertMany(manager: EntityManager, dtos: CreateVenueDto[], actor: string, whitelistVersion?: number): Promise<Venue[]> {
     if (dtos.length === 0) return [];
     const now = this.clock.nowMs();
-    const whitelistVersion = await this.transactions.nextVersion(manager, 'whitelist');
+    const version = whitelistVersion ?? (await this.transactions.nextVersion(manager, 'whitelist'));
     const venues = dtos.map((dto) =>
       manager.create(Venue, {
-        ...emptyTypeFields(),
-        ...withDefaults(dto),
+        ...storedVenueFields(dto),
         status: dto.status ?? 'ACTIVE',
         delistedAt: null,
-        whitelistVersion,
+        whitelistVersion: version,
         createdAt: now,
         updatedAt: now,
       }),
@@ -121,29 +126,31 @@ export class VenuesService {
 
   /**
    * Applies field changes to a loaded venue (also relisting it when `relist`), validating the
-   * result as a whole; writes nothing when nothing changes.
+   * result as a whole; writes nothing when nothing changes. A change takes a new whitelist
+   * version, or `whitelistVersion` when the caller already took one for a larger write (an import).
    */
   async applyUpdate(
     manager: EntityManager,
     current: Venue,
     changes: Partial<VenueFields>,
     actor: string,
-    relist = false,
+    options: { relist?: boolean; whitelistVersion?: number } = {},
   ): Promise<Venue> {
     const next: Venue = { ...current, ...stripUndefined(changes) } as Venue;
-    if (relist) next.delistedAt = null;
+    if (options.relist) next.delistedAt = null;
     const errors = venueFieldErrors(next);
     if (errors.length > 0) throw validationFailed(errors);
-    const before = toVenueView(current);
-    if (sameVenue(before, toVenueView({ ...next, whitelistVersion: current.whitelistVersion, updatedAt: current.updatedAt }))) {
-      return current;
-    }
+    if (sameVenueState(current, next)) return current;
     next.updatedAt = this.clock.nowMs();
-    next.whitelistVersion = await this.transactions.nextVersion(manager, 'whitelist');
+    next.whitelistVersion = options.whitelistVersion ?? (await this.transactions.nextVersion(manager, 'whitelist'));
     const { code, createdAt: _createdAt, ...columns } = next;
     await manager.createQueryBuilder().update(Venue).set(columns).where('code = :code', { code }).execute();
-    const action = relist ? 'RELIST' : changes.status && changes.status !== current.status ? `STATUS_${changes.status}` : 'UPDATE';
-    await this.audit.record(manager, { entity: 'venue', key: code, action, actor, at: next.updatedAt, before, after: toVenueView(next) });
+    const action = options.relist
+      ? 'RELIST'
+      : changes.status && changes.status !== current.status
+        ? `STATUS_${changes.status}`
+        : 'UPDATE';
+    await this.audit.record(manager, { entity: 'venue', key: code, action, actor, at: next.updatedAt, before: toVenueView(current), after: toVenueView(next) });
     return next;
   }
 
@@ -169,6 +176,58 @@ export class VenuesService {
     }
   }
 
+  /**
+   * `POST /venues/import`: checks every row, plans the upsert by code and, unless `dryRun`,
+   * writes it in one transaction under one new whitelist version (none when nothing changes),
+   * with one audit record per changed venue. A real import with any bad row writes nothing and
+   * fails with every bad row named; a dry run reports them in its answer instead.
+   */
+  async importVenues(input: ImportRows, actor: string, dryRun: boolean): Promise<ImportResultView> {
+    const checked = checkImportRows(input);
+    try {
+      return await this.transactions.run(async (manager) => {
+        const existing = await this.findByCodes(manager, checked.venues.map((v) => v.venue.code), !dryRun);
+        const plan = planImport(checked.venues, existing);
+        const errors = sortErrors([...checked.errors, ...plan.errors]);
+        const changed = plan.created.length + plan.updated.length > 0;
+        let version = await this.transactions.currentVersion(manager, 'whitelist');
+        if (!dryRun && errors.length > 0) throw importRejected(errors, input.format);
+        if (!dryRun && changed) {
+          version = await this.transactions.nextVersion(manager, 'whitelist');
+          await this.insertMany(manager, plan.created, actor, version);
+          for (const { current, changes, relist } of plan.updated) {
+            await this.applyUpdate(manager, current, changes, actor, { relist, whitelistVersion: version });
+          }
+        }
+        return {
+          dryRun,
+          version,
+          created: plan.created.map((v) => v.code),
+          updated: plan.updated.map((u) => u.current.code),
+          unchanged: plan.unchanged,
+          errorCount: errors.length,
+          errors: errors.slice(0, IMPORT_MAX_ERRORS),
+        };
+      });
+    } catch (error) {
+      // Another instance listed one of the new codes between our look-up and our insert.
+      if (isUniqueViolation(error)) {
+        throw new DomainError(409, ErrorCode.DUPLICATE_VENUE, 'A venue of this import was created meanwhile; nothing was written, import again');
+      }
+      throw error;
+    } finally {
+      if (!dryRun) this.directory.invalidate();
+    }
+  }
+
+  /** `GET /venues/export`: every listed venue by code, and the whitelist version they are at. */
+  exportable(): Promise<{ version: number; venues: Venue[] }> {
+    return this.transactions.run(async (manager) => ({
+      version: await this.transactions.currentVersion(manager, 'whitelist'),
+      venues: await manager.find(Venue, { where: { delistedAt: IsNull() }, order: { code: 'ASC' } }),
+    }));
+  }
+
   /** `GET /whitelist`: the full list, or with `since` only what changed after that version. */
   async whitelist(since?: number): Promise<WhitelistView> {
     return this.transactions.run(async (manager) => {
@@ -186,6 +245,18 @@ export class VenuesService {
     });
   }
 
+  private async findByCodes(manager: EntityManager, codes: string[], lock: boolean): Promise<Map<string, Venue>> {
+    const found = new Map<string, Venue>();
+    for (let i = 0; i < codes.length; i += LOOKUP_CHUNK) {
+      const venues = await manager.find(Venue, {
+        where: { code: In(codes.slice(i, i + LOOKUP_CHUNK)) },
+        ...(lock ? { lock: this.transactions.lockMode() } : {}),
+      });
+      for (const venue of venues) found.set(venue.code, venue);
+    }
+    return found;
+  }
+
   private async find(code: string): Promise<Venue> {
     const venue = await this.venues.findOneBy({ code });
     if (!venue) throw notFound(`Venue ${code}`);
@@ -193,31 +264,16 @@ export class VenuesService {
   }
 }
 
+function importRejected(errors: ImportRowError[], format: ImportRows['format']): DomainError {
+  const rows = new Set(errors.map((e) => e.row)).size;
+  const counting = format === 'csv' ? 'data rows count from 1 after the header row; row 0 is the header' : 'rows count from 1 in the array';
+  const shown = errors.length > IMPORT_MAX_ERRORS ? ` (the first ${IMPORT_MAX_ERRORS} of ${errors.length} errors)` : '';
+  return new DomainError(
+    400,
+    ErrorCode.VALIDATION_FAILED,
+    `Import rejected, nothing written: ${rows} bad row${rows === 1 ? '' : 's'}${shown}; ${counting}`,
+    errors.slice(0, IMPORT_MAX_ERRORS),
+  );
+}
+
 const duplicate = (code: string) => new DomainError(409, ErrorCode.DUPLICATE_VENUE, `Venue ${code} already exists`);
-
-function emptyTypeFields() {
-  return {
-    listedUntil: null,
-    openingHours: null,
-    dailyCapacity: null,
-    borrowLimit: null,
-    entryFeeFen: null,
-    fareFen: null,
-    network: null,
-    line: null,
-    km: null,
-  };
-}
-
-/** Stores the documented defaults explicitly, so a venue reads back as it behaves. */
-function withDefaults<T extends Partial<CreateVenueDto>>(dto: T): T {
-  const out = stripUndefined(dto);
-  if (dto.type === 'LIBRARY' && out.borrowLimit == null) out.borrowLimit = DEFAULT_BORROW_LIMIT;
-  if (dto.type === 'SCENIC_SPOT' && out.entryFeeFen == null) out.entryFeeFen = 0;
-  return out;
-}
-
-
-function sameVenue(a: VenueView, b: VenueView): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
