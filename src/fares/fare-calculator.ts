@@ -1,4 +1,4 @@
-import { ageOn as wholeYearsOn, isRealDate, MINUTE_MS } from '../common/time';
+import { ageOn as wholeYearsOn, businessDayOf, isRealDate, MINUTE_MS, minuteOfDayOf } from '../common/time';
 import {
   cappedFare,
   FareRules,
@@ -8,7 +8,7 @@ import {
   RegionFareRules,
   tableFareForDistance,
 } from './fare-rules';
-import { businessDayOf, HolidayCalendar, minutesOfClockTime, minutesOfDayOf } from './holiday-calendar';
+import { HolidayCalendar, minutesOfClockTime } from './holiday-calendar';
 
 /**
  * The fare of a ride, as pure functions of the rules, the ride and the card. Money is integer
@@ -133,7 +133,7 @@ export function isSeniorPeak(
 ): boolean {
   const peaks = regionRules.concessions.seniorPeaks;
   if (peaks.length === 0 || !calendar.isWorkingDay(businessDayOf(atMs))) return false;
-  const minute = minutesOfDayOf(atMs);
+  const minute = minuteOfDayOf(atMs);
   return peaks.some((peak) => minutesOfClockTime(peak.from) <= minute && minute < minutesOfClockTime(peak.to));
 }
 

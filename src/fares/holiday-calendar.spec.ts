@@ -1,10 +1,5 @@
-import {
-  businessDayOf,
-  createHolidayCalendar,
-  isoWeekdayOf,
-  minutesOfClockTime,
-  minutesOfDayOf,
-} from './holiday-calendar';
+import { businessDayOf, isoWeekdayOf, minuteOfDayOf } from '../common/time';
+import { createHolidayCalendar, minutesOfClockTime } from './holiday-calendar';
 
 const at = (iso: string): number => Date.parse(iso);
 
@@ -67,10 +62,10 @@ describe('time of day in Asia/Shanghai', () => {
   });
 
   it('gives minutes since local midnight, dropping seconds', () => {
-    expect(minutesOfDayOf(at('2025-03-03T00:00:00+08:00'))).toBe(0);
-    expect(minutesOfDayOf(at('2025-03-03T08:59:59+08:00'))).toBe(8 * 60 + 59);
-    expect(minutesOfDayOf(at('2025-03-03T01:00:00Z'))).toBe(9 * 60);
-    expect(minutesOfDayOf(at('2025-03-03T23:59:00+08:00'))).toBe(1439);
+    expect(minuteOfDayOf(at('2025-03-03T00:00:00+08:00'))).toBe(0);
+    expect(minuteOfDayOf(at('2025-03-03T08:59:59+08:00'))).toBe(8 * 60 + 59);
+    expect(minuteOfDayOf(at('2025-03-03T01:00:00Z'))).toBe(9 * 60);
+    expect(minuteOfDayOf(at('2025-03-03T23:59:00+08:00'))).toBe(1439);
   });
 
   it('numbers weekdays from Monday = 1 to Sunday = 7', () => {

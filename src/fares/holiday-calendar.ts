@@ -1,4 +1,4 @@
-import { businessDayOf, isoWeekdayOf, isRealDate, minuteOfDayOf } from '../common/time';
+import { isoWeekdayOf, isRealDate } from '../common/time';
 
 /**
  * Public holidays and adjusted working days (调休) of mainland China. Days are business days
@@ -14,15 +14,6 @@ export interface HolidayCalendar {
 export interface HolidayCalendarData {
   readonly holidays: readonly string[];
   readonly workdays: readonly string[];
-}
-
-// Re-exported so that fare code and its callers have one import for time-of-day questions;
-// China has no daylight saving, so the fixed +8 h offset in common/time is exact.
-export { businessDayOf, isoWeekdayOf };
-
-/** Minutes since local (Asia/Shanghai) midnight of an instant, 0..1439; seconds are dropped. */
-export function minutesOfDayOf(ms: number): number {
-  return minuteOfDayOf(ms);
 }
 
 const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
