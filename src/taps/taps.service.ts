@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { sha256 } from '../auth/principal';
 import { Card } from '../cards/card.entity';
@@ -14,12 +14,10 @@ import { decodeCursor, Page, toPage } from '../common/pagination';
 import { businessDayOf, DAY_MS, toShanghaiIso } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isUniqueViolation, Transactions } from '../database/transactions';
-import { LedgerService, NewLedgerEntry } from '../ledger/ledger.service';
+import type { NewLedgerEntry } from '../ledger/ledger.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { VenueDirectory } from '../venues/venue-directory';
 import { TapDto, TapJournalQuery } from './dto/tap.dto';
-import { Journey } from './journey.entity';
-import { Loan } from './loan.entity';
 import { PRICING, TapPricing } from './pricing';
 import {
   decideTap,
@@ -32,6 +30,7 @@ import {
 import { JourneyView, TapResult } from './tap-result';
 import { StateAsOf } from './state-as-of';
 import { Tap } from './tap.entity';
+import { TapStore } from './tap-store';
 
 export interface BatchItemResult {
   index: number;
@@ -61,10 +60,10 @@ export class TapsService {
     @InjectRepository(Tap) private readonly taps: Repository<Tap>,
     private readonly transactions: Transactions,
     private readonly directory: VenueDirectory,
-    private readonly ledger: LedgerService,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
     private readonly asOf: StateAsOf,
+    private readonly store: TapStore,
     @Inject(PRICING) private readonly pricing: TapPricing,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -94,7 +93,7 @@ export class TapsService {
       if (!isUniqueViolation(error)) throw error;
       const earlier = await this.taps.findOneBy({ tapId: input.tapId });
       if (!earlier) throw error;
-      return this.replay(earlier, requestHash);
+      return this.replay(input.tapId, earlier, requestHash);
     }
   }
 
@@ -147,13 +146,9 @@ export class TapsService {
     return dto.venueCode;
   }
 
-  private replay(earlier: Tap, requestHash: string): RecordedTap {
+  private replay(tapId: string, earlier: { requestHash: string; response: TapResult }, requestHash: string): RecordedTap {
     if (earlier.requestHash !== requestHash) {
-      throw new DomainError(
-        409,
-        ErrorCode.IDEMPOTENCY_CONFLICT,
-        `tapId ${earlier.tapId} was already used for a different tap`,
-      );
+      throw new DomainError(409, ErrorCode.IDEMPOTENCY_CONFLICT, `tapId ${tapId} was already used for a different tap`);
     }
     return { result: earlier.response, replayed: true };
   }
@@ -164,11 +159,11 @@ export class TapsService {
     requestHash: string,
     terminalId: string | null,
   ): Promise<RecordedTap> {
-    const earlier = await manager.findOneBy(Tap, { tapId: input.tapId });
-    if (earlier) return this.replay(earlier, requestHash);
+    const earlier = await this.store.findTap(manager, input.tapId);
+    if (earlier) return this.replay(input.tapId, earlier, requestHash);
 
     const nowMs = this.clock.nowMs();
-    const card = await manager.findOne(Card, { where: { cardNumber: input.cardNumber }, lock: this.transactions.lockMode() });
+    const card = await this.store.lockCard(manager, input.cardNumber);
     const venueRow = await this.directory.get(input.venueCode);
     const venue = venueRow ? await this.asOf.venue(manager, venueRow, input.occurredAt) : null;
     const cardThen = card ? await this.asOf.card(manager, card, input.occurredAt) : null;
@@ -213,95 +208,48 @@ export class TapsService {
       ...(journey ? { journey } : {}),
       ...(closedJourney ? { closedJourney } : {}),
     };
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Tap)
-      .values({
-        tapId: input.tapId,
-        requestHash,
-        cardNumber: input.cardNumber,
-        venueCode: input.venueCode,
-        action: input.action,
-        itemId: input.itemId ?? null,
-        occurredAt: input.occurredAt,
-        businessDay: input.businessDay,
-        decision: outcome.decision,
-        reason: outcome.reason,
-        fareFen,
-        crossRegion,
-        cardRegion: card?.region ?? null,
-        venueRegion: venue?.region ?? null,
-        journeyId: journey?.id ?? null,
-        terminalId,
-        recordedAt: nowMs,
-        response: result,
-      })
-      .updateEntity(false)
-      .execute();
+    await this.store.insertTap(manager, {
+      tapId: input.tapId,
+      requestHash,
+      cardNumber: input.cardNumber,
+      venueCode: input.venueCode,
+      action: input.action,
+      itemId: input.itemId ?? null,
+      occurredAt: input.occurredAt,
+      businessDay: input.businessDay,
+      decision: outcome.decision,
+      reason: outcome.reason,
+      fareFen,
+      crossRegion,
+      cardRegion: card?.region ?? null,
+      venueRegion: venue?.region ?? null,
+      journeyId: journey?.id ?? null,
+      terminalId,
+      recordedAt: nowMs,
+      response: result,
+    });
     return { result, replayed: false, venueRegion: venue?.region ?? null };
   }
 
   /** Loads the facts the action needs, and nothing else. */
   private async loadHistory(manager: EntityManager, input: TapInput, venue: VenueFacts): Promise<HistoryFacts> {
     const history: HistoryFacts = { ...EMPTY_HISTORY };
+    const { cardNumber, occurredAt } = input;
     if (input.action === 'ENTRY' || input.action === 'RIDE') {
-      history.passback = await manager
-        .createQueryBuilder(Tap, 't')
-        .where('t.cardNumber = :card AND t.venueCode = :venue AND t.action = :action', {
-          card: input.cardNumber,
-          venue: input.venueCode,
-          action: input.action,
-        })
-        .andWhere(`t.decision = 'APPROVED'`)
-        .andWhere('t.occurredAt > :from AND t.occurredAt <= :to', { from: input.occurredAt - PASSBACK_WINDOW_MS, to: input.occurredAt })
-        .getExists();
+      history.passback = await this.store.approvedWithin(manager, cardNumber, venue.code, input.action, occurredAt - PASSBACK_WINDOW_MS, occurredAt);
     }
-    if (venue.type === 'METRO_STATION') {
-      const open = await manager.findOne(Journey, { where: { cardNumber: input.cardNumber, status: 'OPEN' }, order: { entryAt: 'DESC' } });
-      history.openJourney = open
-        ? { id: open.id, network: open.network, entryVenueCode: open.entryVenueCode, entryAt: open.entryAt }
-        : null;
-    }
+    if (venue.type === 'METRO_STATION') history.openJourney = await this.store.openJourney(manager, cardNumber);
     if (input.action === 'ENTRY' && venue.dailyCapacity !== null && (venue.type === 'MUSEUM' || venue.type === 'SCENIC_SPOT')) {
-      history.capacityUsed = await this.lockCapacity(manager, venue.code, input.businessDay);
+      history.capacityUsed = await this.store.lockCapacity(manager, venue.code, input.businessDay);
     }
     if (input.action === 'RIDE') {
-      const previous = await manager
-        .createQueryBuilder(Tap, 't')
-        .select(['t.venueCode', 't.occurredAt'])
-        .where(`t.cardNumber = :card AND t.action = 'RIDE' AND t.decision = 'APPROVED' AND t.venueRegion = :region`, {
-          card: input.cardNumber,
-          region: venue.region,
-        })
-        .andWhere('t.occurredAt <= :at AND t.occurredAt > :since', { at: input.occurredAt, since: input.occurredAt - DAY_MS })
-        .orderBy('t.occurredAt', 'DESC')
-        .limit(1)
-        .getOne();
+      const previous = await this.store.latestRide(manager, cardNumber, venue.region, occurredAt - DAY_MS, occurredAt);
       const line = previous ? await this.directory.get(previous.venueCode) : undefined;
       history.previousBusRide = previous && line ? { occurredAtMs: previous.occurredAt, lineFareFen: line.fareFen ?? 0 } : null;
     }
-    if (input.action === 'BORROW') {
-      history.loansHeld = await manager.countBy(Loan, { cardNumber: input.cardNumber, venueCode: venue.code, returnedAt: IsNull() });
-    }
-    if (input.action === 'RETURN') {
-      history.itemOnLoan = await manager.existsBy(Loan, { cardNumber: input.cardNumber, itemId: input.itemId, returnedAt: IsNull() });
-    }
+    if (input.action === 'BORROW') history.loansHeld = await this.store.loansHeld(manager, cardNumber, venue.code);
+    if (input.action === 'RETURN') history.itemOnLoan = await this.store.itemOnLoan(manager, cardNumber, input.itemId as string);
     return history;
-  }
-
-  /** The day's entry count at a venue, row-locked on PostgreSQL so concurrent entries can't overfill it. */
-  private async lockCapacity(manager: EntityManager, venueCode: string, day: string): Promise<number> {
-    const p = (n: number) => this.transactions.param(n);
-    await manager.query(
-      `INSERT INTO capacity_usage (venue_code, business_day, entries) VALUES (${p(1)}, ${p(2)}, 0) ON CONFLICT DO NOTHING`,
-      [venueCode, day],
-    );
-    const rows: { entries: number }[] = await manager.query(
-      `SELECT entries FROM capacity_usage WHERE venue_code = ${p(1)} AND business_day = ${p(2)}${this.transactions.isPostgres ? ' FOR UPDATE' : ''}`,
-      [venueCode, day],
-    );
-    return Number(rows[0].entries);
   }
 
   private async apply(
@@ -334,80 +282,48 @@ export class TapsService {
     }
     const fareFen = card.balanceFen - balanceFen;
     if (fareFen > 0) {
-      // Conditional on the balance read: never below zero, whatever runs alongside.
-      const updated = await manager
-        .createQueryBuilder()
-        .update(Card)
-        .set({ balanceFen })
-        .where('card_number = :cardNumber AND balance_fen = :read AND balance_fen >= :fareFen', {
-          cardNumber: card.cardNumber,
-          read: card.balanceFen,
-          fareFen,
-        })
-        .execute();
-      if (updated.affected !== 1) throw new Error(`Balance of card ${card.cardNumber} changed under a locked tap`);
-      await this.ledger.append(manager, entries);
+      // The core never charges past the balance; the update is conditional on the balance read all the same.
+      if (balanceFen < 0 || !(await this.store.setBalance(manager, card.cardNumber, card.balanceFen, balanceFen))) {
+        throw new Error(`Balance of card ${card.cardNumber} changed under a locked tap`);
+      }
+      await this.store.insertLedger(manager, entries);
     }
 
     let journey: JourneyView | undefined;
     let closedJourney: JourneyView | undefined;
     for (const effect of outcome.effects) {
       switch (effect.type) {
-        case 'CLOSE_JOURNEY_INCOMPLETE': {
-          await manager.update(Journey, { id: effect.journeyId }, { status: 'INCOMPLETE', fareFen: effect.fareFen });
+        case 'CLOSE_JOURNEY_INCOMPLETE':
+          await this.store.closeJourney(manager, effect.journeyId, 'INCOMPLETE', effect.fareFen);
           closedJourney = { ...openJourneyView(history.openJourney!), status: 'INCOMPLETE', fareFen: effect.fareFen };
           break;
-        }
         case 'OPEN_JOURNEY': {
-          const row: Journey = {
-            id: randomUUID(),
-            cardNumber: card.cardNumber,
-            network: effect.network,
-            entryVenueCode: venue.code,
-            entryTapId: input.tapId,
-            entryAt: input.occurredAt,
-            exitVenueCode: null,
-            exitTapId: null,
-            exitAt: null,
-            status: 'OPEN',
-            fareFen: 0,
-            distanceKm: null,
-          };
-          await manager.insert(Journey, row);
-          journey = toJourneyView(row);
+          const opened = { id: randomUUID(), cardNumber: card.cardNumber, network: effect.network, entryVenueCode: venue.code, entryTapId: input.tapId, entryAt: input.occurredAt };
+          await this.store.openNewJourney(manager, opened);
+          journey = openJourneyView(opened);
           break;
         }
         case 'COMPLETE_JOURNEY': {
-          const changes = {
-            status: 'COMPLETE' as const,
+          const exit = { venueCode: venue.code, tapId: input.tapId, at: input.occurredAt, distanceKm: effect.distanceKm };
+          await this.store.closeJourney(manager, effect.journeyId, 'COMPLETE', effect.fareFen, exit);
+          journey = {
+            ...openJourneyView(history.openJourney!),
+            status: 'COMPLETE',
             exitVenueCode: venue.code,
-            exitTapId: input.tapId,
-            exitAt: input.occurredAt,
-            fareFen: effect.fareFen,
+            exitAt: toShanghaiIso(input.occurredAt),
             distanceKm: effect.distanceKm,
+            fareFen: effect.fareFen,
           };
-          await manager.update(Journey, { id: effect.journeyId }, changes);
-          journey = { ...openJourneyView(history.openJourney!), ...changes, exitAt: toShanghaiIso(input.occurredAt) };
           break;
         }
         case 'BORROW':
-          await manager.insert(Loan, { cardNumber: card.cardNumber, itemId: effect.itemId, venueCode: venue.code, borrowedAt: input.occurredAt, returnedAt: null });
+          await this.store.borrow(manager, card.cardNumber, effect.itemId, venue.code, input.occurredAt);
           break;
-        case 'RETURN': {
-          const loan = await manager.findOne(Loan, {
-            where: { cardNumber: card.cardNumber, itemId: effect.itemId, returnedAt: IsNull() },
-            order: { borrowedAt: 'ASC' },
-          });
-          if (loan) await manager.update(Loan, { id: loan.id }, { returnedAt: input.occurredAt });
+        case 'RETURN':
+          await this.store.giveBack(manager, card.cardNumber, effect.itemId, input.occurredAt);
           break;
-        }
         case 'COUNT_ENTRY':
-          if (venue.dailyCapacity !== null) {
-            await manager.query(
-              `UPDATE capacity_usage SET entries = entries + 1 WHERE venue_code = ${this.transactions.param(1)} AND business_day = ${this.transactions.param(2)}`,
-              [venue.code, input.businessDay],
-            );
-          }
+          if (venue.dailyCapacity !== null) await this.store.countEntry(manager, venue.code, input.businessDay);
           break;
       }
     }
@@ -437,20 +353,6 @@ const EMPTY_HISTORY: HistoryFacts = {
   itemOnLoan: false,
   previousBusRide: null,
 };
-
-function toJourneyView(j: Journey): JourneyView {
-  return {
-    id: j.id,
-    status: j.status,
-    network: j.network,
-    entryVenueCode: j.entryVenueCode,
-    entryAt: toShanghaiIso(j.entryAt),
-    exitVenueCode: j.exitVenueCode,
-    exitAt: j.exitAt === null ? null : toShanghaiIso(j.exitAt),
-    distanceKm: j.distanceKm,
-    fareFen: j.fareFen,
-  };
-}
 
 function openJourneyView(open: { id: string; network: string; entryVenueCode: string; entryAt: number }): JourneyView {
   return {
