@@ -1,0 +1,222 @@
+import { Logger } from '@nestjs/common';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { isoWeekdayOf, isRealDate, startOfBusinessDay, toShanghaiIso } from '../../common/time';
+import { DEV_ADMIN_KEY } from '../../config/app-config';
+import { createHolidayCalendar } from '../../fares/holiday-calendar';
+import holidays from '../../seed/holidays.json';
+import { netPositions } from '../../settlement/clearing';
+import { CatalogVenue, VenueCatalog } from './catalog';
+import type { DayContext } from './day-plan';
+import { ScenarioDriver } from './driver';
+import { buildPopulation } from './population';
+import { Random } from './prng';
+import { buildReport, ScenarioReport, SettlementDay, SettlementLine } from './report';
+import { renderReportHtml } from './report-html';
+import { ServiceClient } from './service-client';
+import { InProcessService, startInProcessService } from './simulator-thread';
+import { Tally } from './tally';
+
+export interface ScenarioOptions {
+  cards: number;
+  days: number;
+  seed: string;
+  /** First simulated business day, YYYY-MM-DD. */
+  start: string;
+  /** A running service; without it the runner starts one in this process (embedding API). */
+  url?: string;
+  adminKey?: string;
+  outDir: string;
+  /** Requests in flight at most. */
+  concurrency: number;
+}
+
+export type ScenarioEvent =
+  | { phase: 'start'; url: string; inProcess: 'worker' | 'main' | null; offlineUpload: string }
+  | { phase: 'issue'; done: number; total: number }
+  | { phase: 'simulate'; simulatedMs: number; minutesDone: number; minutesTotal: number; taps: number }
+  | { phase: 'settle' }
+  | { phase: 'done' };
+
+export interface ScenarioHooks {
+  onEvent?(event: ScenarioEvent): void;
+  log?(message: string): void;
+}
+
+export interface ScenarioOutcome {
+  report: ScenarioReport;
+  jsonPath: string;
+  htmlPath: string;
+  taps: number;
+  requests: number;
+}
+
+export const DEFAULT_START = '2025-03-07';
+/** The service's default MAX_BALANCE_FEN; a service configured lower answers 422 and the runner copes. */
+const ASSUMED_MAX_BALANCE_FEN = 100_000;
+const DAY_MS = 86_400_000;
+
+interface Whitelist {
+  venues: (CatalogVenue & { status: string; delisted: boolean })[];
+}
+
+/**
+ * Plays a scenario against the service and writes `report.json` and `report.html`. The service
+ * is reset first (`POST /sim/reset`), so its state is the seed data plus this scenario.
+ */
+export async function runScenario(options: ScenarioOptions, hooks: ScenarioHooks = {}): Promise<ScenarioOutcome> {
+  if (!isRealDate(options.start)) throw new Error(`start must be a date YYYY-MM-DD, got ${options.start}`);
+  const logger = new Logger('Scenario');
+  const log = hooks.log ?? ((message: string) => logger.log(message));
+  const emit = (event: ScenarioEvent) => hooks.onEvent?.(event);
+
+  let simulator: InProcessService | null = null;
+  if (!options.url) simulator = await startInProcessService();
+  const url = options.url ?? simulator!.url;
+  const client = new ServiceClient(url, simulator?.adminKey ?? options.adminKey ?? DEV_ADMIN_KEY, options.concurrency);
+  try {
+    const clockBefore = await client.request<{ frozen: boolean }>('GET', '/sim/clock');
+    if (clockBefore.status === 404) throw new Error(`${url} has no simulation API (GET /sim/clock answered 404): start it without SIM_API=false`);
+    if (clockBefore.status !== 200) throw new Error(`GET /sim/clock answered ${clockBefore.status}: is the admin key right?`);
+    await client.expect(200, 'POST', '/sim/reset');
+
+    const whitelist = await client.expect<Whitelist>(200, 'GET', '/whitelist');
+    const catalog = new VenueCatalog(whitelist.venues.filter((v) => v.status === 'ACTIVE' && !v.delisted));
+    const probe = await client.request('POST', '/taps/batch', { taps: [] });
+    const batchAvailable = probe.status !== 404;
+    const offlineUpload = batchAvailable ? 'POST /taps/batch' : 'POST /taps one tap at a time (POST /taps/batch answered 404)';
+    emit({ phase: 'start', url, inProcess: simulator?.thread ?? null, offlineUpload });
+
+    const startMs = startOfBusinessDay(options.start);
+    const dates = Array.from({ length: options.days }, (_, i) => toShanghaiIso(startMs + i * DAY_MS).slice(0, 10));
+    const tally = new Tally(startMs);
+    const driver = new ScenarioDriver(client, catalog, tally, {
+      seed: options.seed,
+      tag: `S${Random.tag(options.seed)}`,
+      concurrency: options.concurrency,
+      maxBalanceFen: ASSUMED_MAX_BALANCE_FEN,
+    });
+    driver.batchAvailable = batchAvailable ? null : false;
+
+    const population = buildPopulation(options.cards, options.seed, options.start);
+    // Cards are issued the evening before the first day.
+    await client.expect(200, 'PUT', '/sim/clock', { now: toShanghaiIso(startMs - 4 * 3_600_000) });
+    emit({ phase: 'issue', done: 0, total: population.length });
+    await driver.issueCards(population, (done) => emit({ phase: 'issue', done, total: population.length }));
+
+    const calendar = createHolidayCalendar(holidays);
+    const minutesTotal = options.days * 1440;
+    for (const [index, date] of dates.entries()) {
+      const day: DayContext = { index, date, startMs: startOfBusinessDay(date), weekday: isoWeekdayOf(date), workingDay: calendar.isWorkingDay(date) };
+      await driver.runDay(day, (tick) =>
+        emit({ phase: 'simulate', simulatedMs: tick.simulatedMs, minutesDone: index * 1440 + tick.minutesDone, minutesTotal, taps: tally.taps }),
+      );
+    }
+
+    emit({ phase: 'settle' });
+    const settlement = await collectSettlement(client, dates, catalog, driver, log);
+    const report = buildReport({
+      seed: options.seed,
+      cards: options.cards,
+      days: options.days,
+      start: options.start,
+      dates,
+      population,
+      tally,
+      catalog,
+      settlement,
+      offlineUpload,
+    });
+    const outDir = resolve(options.outDir);
+    await mkdir(outDir, { recursive: true });
+    const jsonPath = join(outDir, 'report.json');
+    const htmlPath = join(outDir, 'report.html');
+    await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(htmlPath, renderReportHtml(report));
+    if (options.url && !clockBefore.body.frozen) await client.expect(200, 'DELETE', '/sim/clock');
+    emit({ phase: 'done' });
+    return { report, jsonPath, htmlPath, taps: tally.taps, requests: client.requests };
+  } finally {
+    client.close();
+    await simulator?.close();
+  }
+}
+
+interface JournalPage {
+  items: {
+    cardNumber: string;
+    venueCode: string;
+    decision: string;
+    crossRegion: boolean;
+    fareFen: number;
+    closedJourney?: { entryVenueCode: string; fareFen: number };
+  }[];
+  nextCursor: string | null;
+}
+
+/**
+ * Each day's clearing from `GET /settlements/{date}`; where the service has no such endpoint
+ * (404), the same figures computed from the journal's fares (`GET /taps`), and the report says so.
+ */
+async function collectSettlement(
+  client: ServiceClient,
+  dates: string[],
+  catalog: VenueCatalog,
+  driver: ScenarioDriver,
+  log: (message: string) => void,
+): Promise<{ source: string; days: SettlementDay[] }> {
+  const days: SettlementDay[] = [];
+  let fromJournal = false;
+  for (const date of dates) {
+    const response = await client.request<SettlementDay>('GET', `/settlements/${date}`);
+    if (response.status === 200) {
+      const { lines, net, crossRegionTaps } = response.body;
+      days.push({ date, lines, net, crossRegionTaps });
+      continue;
+    }
+    if (response.status !== 404) throw new Error(`GET /settlements/${date} answered ${response.status}`);
+    fromJournal = true;
+    days.push(await settlementFromJournal(client, date, catalog, driver));
+  }
+  if (fromJournal) log('GET /settlements/{date} answered 404: settlement computed from the fares in the journal (GET /taps)');
+  return {
+    source: fromJournal ? 'computed from the fares in the journal (GET /taps): GET /settlements/{date} answered 404' : 'GET /settlements/{date}',
+    days,
+  };
+}
+
+async function settlementFromJournal(client: ServiceClient, date: string, catalog: VenueCatalog, driver: ScenarioDriver): Promise<SettlementDay> {
+  const lines = new Map<string, SettlementLine>();
+  const charge = (issuerRegion: string, acquirerRegion: string, amountFen: number) => {
+    if (amountFen <= 0) return;
+    const key = `${issuerRegion}>${acquirerRegion}`;
+    const line = lines.get(key) ?? { issuerRegion, acquirerRegion, count: 0, amountFen: 0 };
+    line.count += 1;
+    line.amountFen += amountFen;
+    lines.set(key, line);
+  };
+  const from = encodeURIComponent(`${date}T00:00:00+08:00`);
+  const to = encodeURIComponent(toShanghaiIso(startOfBusinessDay(date) + DAY_MS));
+  let crossRegionTaps = 0;
+  let cursor: string | null = null;
+  do {
+    const page: JournalPage = await client.expect<JournalPage>(
+      200,
+      'GET',
+      `/taps?from=${from}&to=${to}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    for (const tap of page.items) {
+      if (tap.decision !== 'APPROVED') continue;
+      if (tap.crossRegion) crossRegionTaps += 1;
+      const issuer = driver.ownerOf(tap.cardNumber)?.person.region;
+      const venueRegion = catalog.get(tap.venueCode)?.region;
+      if (!issuer || !venueRegion) continue;
+      const closed = tap.closedJourney?.fareFen ?? 0;
+      if (tap.closedJourney) charge(issuer, catalog.get(tap.closedJourney.entryVenueCode)?.region ?? venueRegion, closed);
+      charge(issuer, venueRegion, tap.fareFen - closed);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  const sorted = [...lines.values()].sort((a, b) => a.issuerRegion.localeCompare(b.issuerRegion) || a.acquirerRegion.localeCompare(b.acquirerRegion));
+  return { date, lines: sorted, net: netPositions(sorted), crossRegionTaps };
+}
