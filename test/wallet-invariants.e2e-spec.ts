@@ -62,6 +62,35 @@ describe('wallet invariants', () => {
     expect(ledger.at(-1)!.balanceAfterFen).toBe(0);
   });
 
+  it('decides more concurrent taps than the pool has connections while the whitelist copy goes stale', async () => {
+    await freezeClock(t, '2025-04-02T12:00:00+08:00');
+    const cards = await Promise.all(Array.from({ length: 40 }, () => newCard(t, { issuerCode: '500100', balanceFen: 5000 })));
+    // Sustained load across several one-second re-checks of the in-memory whitelist: 40 cards,
+    // 40 requests in flight, each card tapping in and out of the metro in turn.
+    const deadline = performance.now() + 2500;
+    const lane = async (card: string) => {
+      const decisions: string[] = [];
+      for (let round = 0; performance.now() < deadline; round++) {
+        const response = await t.http
+          .post('/taps')
+          .set(ADMIN)
+          .send({
+            tapId: `POOL-${card}-${round}`,
+            cardNumber: card,
+            venueCode: round % 2 ? 'CQ-R1-XSZ' : 'CQ-R1-CTM',
+            action: round % 2 ? 'EXIT' : 'ENTRY',
+            occurredAt: new Date(Date.parse('2025-04-02T06:00:00+08:00') + round * 120_000).toISOString(),
+          });
+        expect(response.status).toBe(200);
+        decisions.push(response.body.decision);
+      }
+      return decisions;
+    };
+    const decisions = (await Promise.all(cards.map(lane))).flat();
+    expect(decisions.length).toBeGreaterThan(40);
+    expect(decisions.every((d) => d === 'APPROVED')).toBe(true);
+  });
+
   it('keeps top-ups − charges = balances and charges = settlement for random sequences of top-ups and taps', async () => {
     const venues = ['CD-M1-TFGC', 'CD-M1-HXB', 'CD-M2-CXL', 'CQ-R1-CTM', 'CQ-R2-DP', 'CD-BUS-1', 'CQ-BUS-111', 'CD-SCN-WHC', 'CD-MUS-SC', 'CD-LIB-CD'];
     const actions = ['ENTRY', 'EXIT', 'RIDE', 'BORROW', 'RETURN'];

@@ -85,6 +85,7 @@ export class TapsService {
     );
     const terminalId = principal.kind === 'terminal' ? principal.terminalId : null;
     try {
+      await this.directory.refresh();
       const recorded = await this.transactions.run((manager) => this.decideAndWrite(manager, input, requestHash, terminalId));
       if (!recorded.replayed) this.metrics.tapDecided(recorded.result, recorded.venueRegion);
       return recorded;
@@ -164,7 +165,7 @@ export class TapsService {
 
     const nowMs = this.clock.nowMs();
     const card = await this.store.lockCard(manager, input.cardNumber);
-    const venueRow = await this.directory.get(input.venueCode);
+    const venueRow = this.directory.peek(input.venueCode);
     const venue = venueRow ? await this.asOf.venue(manager, venueRow, input.occurredAt) : null;
     const cardThen = card ? await this.asOf.card(manager, card, input.occurredAt) : null;
     const history = card && venue ? await this.loadHistory(manager, input, venue) : EMPTY_HISTORY;
@@ -244,7 +245,7 @@ export class TapsService {
     }
     if (input.action === 'RIDE') {
       const previous = await this.store.latestRide(manager, cardNumber, venue.region, occurredAt - DAY_MS, occurredAt);
-      const line = previous ? await this.directory.get(previous.venueCode) : undefined;
+      const line = previous ? this.directory.peek(previous.venueCode) : undefined;
       history.previousBusRide = previous && line ? { occurredAtMs: previous.occurredAt, lineFareFen: line.fareFen ?? 0 } : null;
     }
     if (input.action === 'BORROW') history.loansHeld = await this.store.loansHeld(manager, cardNumber, venue.code);

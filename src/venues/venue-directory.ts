@@ -22,14 +22,20 @@ export class VenueDirectory {
 
   constructor(@InjectRepository(Venue) private readonly repository: Repository<Venue>) {}
 
-  async get(code: string): Promise<Venue | undefined> {
-    await this.fresh();
-    return this.venues.get(code);
+  /**
+   * Brings the copy up to date if it may be stale. Call it before opening a transaction, never
+   * inside one: on PostgreSQL the refresh borrows a pooled connection, and transactions that each
+   * hold one while waiting for another would exhaust the pool.
+   */
+  async refresh(): Promise<void> {
+    if (performance.now() - this.checkedAt < STALE_AFTER_MS) return;
+    this.refreshing ??= this.reload().finally(() => (this.refreshing = null));
+    await this.refreshing;
   }
 
-  async all(): Promise<Venue[]> {
-    await this.fresh();
-    return [...this.venues.values()];
+  /** The venue as last loaded (after `refresh`). */
+  peek(code: string): Venue | undefined {
+    return this.venues.get(code);
   }
 
   /** The venues as last loaded, without a freshness check (for derived data rebuilt on change). */
@@ -55,13 +61,7 @@ export class VenueDirectory {
     this.listeners.forEach((l) => l());
   }
 
-  private async fresh(): Promise<void> {
-    if (performance.now() - this.checkedAt < STALE_AFTER_MS) return;
-    this.refreshing ??= this.refresh().finally(() => (this.refreshing = null));
-    await this.refreshing;
-  }
-
-  private async refresh(): Promise<void> {
+  private async reload(): Promise<void> {
     const rows: { value: number | string }[] = await this.repository.query(
       `SELECT value FROM counter WHERE name = 'whitelist'`,
     );
