@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import { createApp } from './app.factory';
 import { loadAppConfig } from './config/app-config';
+import { dropPostgresSchema } from './database/database.module';
 
 /** Options of {@link startSimulator}. */
 export interface SimulatorOptions {
@@ -74,7 +74,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     app = await createApp(config);
     await app.listen(config.port, '127.0.0.1');
   } catch (error) {
-    if (privateSchema) await dropSchema(given.DATABASE_URL, privateSchema);
+    if (privateSchema) await dropPostgresSchema(given.DATABASE_URL, privateSchema);
     throw error;
   }
   const address = app.getHttpServer().address() as AddressInfo;
@@ -114,7 +114,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (closed) return;
       closed = true;
       await app.close();
-      if (privateSchema) await dropSchema(given.DATABASE_URL, privateSchema);
+      if (privateSchema) await dropPostgresSchema(given.DATABASE_URL, privateSchema);
     },
   };
 }
@@ -124,15 +124,5 @@ function firstKey(keys: string | undefined): string | undefined {
     ?.split(',')
     .map((k) => k.trim())
     .find((k) => k.length > 0);
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
 }
 

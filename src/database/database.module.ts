@@ -5,16 +5,26 @@ import type { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { Transactions } from './transactions';
 
-/** Creates the PostgreSQL schema named by DB_SCHEMA (a private schema per test run) if it is missing. */
-export async function ensurePostgresSchema(database: AppConfig['database']): Promise<void> {
-  if (database.kind !== 'postgres' || !database.schema) return;
-  const client = new Client({ connectionString: database.url });
+/** Runs one statement on its own short-lived connection (schema set-up and clean-up). */
+async function onOwnConnection(url: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${database.schema}"`);
+    await client.query(sql);
   } finally {
     await client.end();
   }
+}
+
+/** Creates the PostgreSQL schema named by DB_SCHEMA (a private schema per test run) if it is missing. */
+export async function ensurePostgresSchema(database: AppConfig['database']): Promise<void> {
+  if (database.kind !== 'postgres' || !database.schema) return;
+  await onOwnConnection(database.url, `CREATE SCHEMA IF NOT EXISTS "${database.schema}"`);
+}
+
+/** Drops a private PostgreSQL schema with everything in it (a test run's, an embedded simulator's). */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  await onOwnConnection(url, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 }
 
 @Global()

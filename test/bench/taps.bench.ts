@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { createApp } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
 import { makeSsn } from '../../src/cards/ssn';
+import { dropPostgresSchema } from '../../src/database/database.module';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,13 +112,7 @@ async function main() {
   console.log(`POST /taps:                           ${rate(taps)} taps/s, p50 ${taps.p50.toFixed(1)} ms, p99 ${taps.p99.toFixed(1)} ms, failed ${taps.failed}`);
   console.log(`taps / bare: ${(rate(taps) / rate(bare)).toFixed(2)}`);
   await app.close();
-  if (process.env.DATABASE_URL) {
-    const { Client } = await import('pg');
-    const client = new Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS bench_${process.pid} CASCADE`);
-    await client.end();
-  }
+  if (process.env.DATABASE_URL) await dropPostgresSchema(process.env.DATABASE_URL, `bench_${process.pid}`);
 }
 
 main().catch((error) => {

@@ -1,10 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { makeSsn } from '../../src/cards/ssn';
 import { loadAppConfig } from '../../src/config/app-config';
+import { dropPostgresSchema } from '../../src/database/database.module';
 
 export const ADMIN = { Authorization: 'Bearer dev-admin-key' };
 
@@ -33,12 +33,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     http: request(app.getHttpServer()),
     async close() {
       await app.close();
-      if (databaseUrl && schema) {
-        const client = new Client({ connectionString: databaseUrl });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await client.end();
-      }
+      if (databaseUrl && schema) await dropPostgresSchema(databaseUrl, schema);
     },
   };
 }
