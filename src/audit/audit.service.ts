@@ -3,19 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { decodeCursor, Page, toPage } from '../common/pagination';
-import { toShanghaiIso } from '../common/time';
 import { AuditEntity, AuditEntry } from './audit-entry.entity';
-
-export interface AuditView {
-  id: number;
-  entity: AuditEntity;
-  key: string;
-  action: string;
-  actor: string;
-  at: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-}
+import { AuditEntryView, toAuditView } from './audit.views';
 
 export interface AuditRecord {
   entity: AuditEntity;
@@ -53,7 +42,7 @@ export class AuditService {
       .execute();
   }
 
-  async list(query: { entity?: AuditEntity; key?: string; limit?: number; cursor?: string }): Promise<Page<AuditView>> {
+  async list(query: { entity?: AuditEntity; key?: string; limit?: number; cursor?: string }): Promise<Page<AuditEntryView>> {
     const limit = query.limit ?? 50;
     const after = decodeCursor(query.cursor, 1);
     const qb = this.entries.createQueryBuilder('a').orderBy('a.id', 'ASC').take(limit + 1);
@@ -63,17 +52,4 @@ export class AuditService {
     const rows = await qb.getMany();
     return toPage(rows, limit, toAuditView, (r) => [r.id]);
   }
-}
-
-export function toAuditView(entry: AuditEntry): AuditView {
-  return {
-    id: entry.id,
-    entity: entry.entity,
-    key: entry.entityKey,
-    action: entry.action,
-    actor: entry.actor,
-    at: toShanghaiIso(entry.at),
-    before: entry.before,
-    after: entry.after,
-  };
 }

@@ -1,8 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { toShanghaiIso } from '../common/time';
+import type { AuditEntity, AuditEntry } from './audit-entry.entity';
 
 export class AuditEntryView {
   @ApiProperty() id: number;
-  @ApiProperty({ enum: ['venue', 'card', 'terminal'] }) entity: string;
+  @ApiProperty({ enum: ['venue', 'card', 'terminal'] }) entity: AuditEntity;
   @ApiProperty({ description: 'venue code, card number or terminal id' }) key: string;
   @ApiProperty({ example: 'UPDATE' }) action: string;
   @ApiProperty({ example: 'admin:1a2b3c4d' }) actor: string;
@@ -15,3 +17,17 @@ export class AuditPageView {
   @ApiProperty({ type: [AuditEntryView] }) items: AuditEntryView[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
+
+export function toAuditView(entry: AuditEntry): AuditEntryView {
+  return {
+    id: entry.id,
+    entity: entry.entity,
+    key: entry.entityKey,
+    action: entry.action,
+    actor: entry.actor,
+    at: toShanghaiIso(entry.at),
+    before: entry.before,
+    after: entry.after,
+  };
+}
+

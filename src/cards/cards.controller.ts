@@ -1,33 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access, Actor } from '../auth/access.decorator';
 import { PageQuery } from '../common/pagination';
 import { LedgerService } from '../ledger/ledger.service';
+import { LedgerPageView } from '../ledger/ledger.views';
 import { SinceQuery } from '../venues/venues.controller';
 import { BalanceView, CardPageView, CardView, HotlistView } from './card.views';
 import { CardsService } from './cards.service';
 import { CardListQuery, IssueCardDto, TopUpDto, UpdateCardDto } from './dto/card.dto';
-
-export class LedgerEntryView {
-  @ApiProperty() id: number;
-  @ApiProperty({ enum: ['TOP_UP', 'METRO_FARE', 'INCOMPLETE_JOURNEY', 'BUS_FARE', 'ENTRY_FEE', 'REPLACEMENT_OUT', 'REPLACEMENT_IN'] }) kind: string;
-  @ApiProperty({ description: 'signed: credits positive, charges negative' }) amountFen: number;
-  @ApiProperty() balanceAfterFen: number;
-  @ApiProperty() reference: string;
-  @ApiProperty({ type: String, nullable: true }) tapId: string | null;
-  @ApiProperty({ type: String, nullable: true }) venueCode: string | null;
-  @ApiProperty() issuerRegion: string;
-  @ApiProperty({ type: String, nullable: true }) acquirerRegion: string | null;
-  @ApiProperty() businessDay: string;
-  @ApiProperty() occurredAt: string;
-  @ApiProperty() recordedAt: string;
-}
-
-export class LedgerPageView {
-  @ApiProperty({ type: [LedgerEntryView] }) items: LedgerEntryView[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
-}
 
 @ApiTags('cards')
 @ApiBearerAuth()

@@ -2,25 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { decodeCursor, Page, toPage } from '../common/pagination';
-import { businessDayOf, toShanghaiIso } from '../common/time';
+import { businessDayOf } from '../common/time';
 import { LedgerEntry } from './ledger-entry.entity';
+import { LedgerEntryView, toLedgerEntryView } from './ledger.views';
 
 export type NewLedgerEntry = Omit<LedgerEntry, 'id'>;
-
-export interface LedgerEntryView {
-  id: number;
-  kind: string;
-  amountFen: number;
-  balanceAfterFen: number;
-  reference: string;
-  tapId: string | null;
-  venueCode: string | null;
-  issuerRegion: string;
-  acquirerRegion: string | null;
-  businessDay: string;
-  occurredAt: string;
-  recordedAt: string;
-}
 
 @Injectable()
 export class LedgerService {
@@ -65,21 +51,4 @@ export class LedgerService {
     if (after) qb.andWhere('l.id > :after', { after: after[0] });
     return toPage(await qb.getMany(), limit, toLedgerEntryView, (e) => [e.id]);
   }
-}
-
-export function toLedgerEntryView(e: LedgerEntry): LedgerEntryView {
-  return {
-    id: e.id,
-    kind: e.kind,
-    amountFen: e.amountFen,
-    balanceAfterFen: e.balanceAfterFen,
-    reference: e.reference,
-    tapId: e.tapId,
-    venueCode: e.venueCode,
-    issuerRegion: e.issuerRegion,
-    acquirerRegion: e.acquirerRegion,
-    businessDay: e.businessDay,
-    occurredAt: toShanghaiIso(e.occurredAt),
-    recordedAt: toShanghaiIso(e.recordedAt),
-  };
 }

@@ -11,6 +11,7 @@ import {
 import { IsOptional, Matches } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { Actor } from '../auth/access.decorator';
+import { IssuedTerminalView, TerminalPageView } from './terminal.views';
 import { TerminalsService } from './terminals.service';
 
 export class CreateTerminalDto {
@@ -23,22 +24,6 @@ export class TerminalQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional() @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
   venueCode?: string;
-}
-
-export class TerminalView {
-  @ApiProperty() terminalId: string;
-  @ApiProperty() venueCode: string;
-  @ApiProperty() createdAt: string;
-  @ApiProperty({ type: String, nullable: true }) revokedAt: string | null;
-}
-
-export class IssuedTerminalView extends TerminalView {
-  @ApiProperty({ description: 'shown once; stored only as a hash' }) apiKey: string;
-}
-
-export class TerminalPageView {
-  @ApiProperty({ type: [TerminalView] }) items: TerminalView[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 @ApiTags('terminals')

@@ -7,17 +7,10 @@ import { sha256 } from '../auth/principal';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode, notFound } from '../common/errors';
 import { decodeCursor, Page, toPage } from '../common/pagination';
-import { toShanghaiIso } from '../common/time';
 import { Transactions } from '../database/transactions';
 import { Venue } from '../venues/venue.entity';
 import { Terminal } from './terminal.entity';
-
-export interface TerminalView {
-  terminalId: string;
-  venueCode: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+import { IssuedTerminalView, TerminalView, toTerminalView } from './terminal.views';
 
 @Injectable()
 export class TerminalsService {
@@ -29,7 +22,7 @@ export class TerminalsService {
   ) {}
 
   /** Issues a terminal bound to one venue; the key is in this answer only. */
-  async issue(venueCode: string, actor: string): Promise<TerminalView & { apiKey: string }> {
+  async issue(venueCode: string, actor: string): Promise<IssuedTerminalView> {
     const apiKey = `tk_${randomBytes(24).toString('base64url')}`;
     const terminal = await this.transactions.run(async (manager) => {
       const venue = await manager.findOneBy(Venue, { code: venueCode });
@@ -73,13 +66,4 @@ export class TerminalsService {
   findActiveByKeyHash(keyHash: string): Promise<Terminal | null> {
     return this.terminals.findOneBy({ keyHash, revokedAt: IsNull() });
   }
-}
-
-function toTerminalView(t: Terminal): TerminalView {
-  return {
-    terminalId: t.terminalId,
-    venueCode: t.venueCode,
-    createdAt: toShanghaiIso(t.createdAt),
-    revokedAt: t.revokedAt === null ? null : toShanghaiIso(t.revokedAt),
-  };
 }
