@@ -49,7 +49,7 @@ export class Transactions {
   }
 
   /** Placeholder `n` (1-based) in the dialect's raw-SQL syntax. */
-  param(n: number): string {
+  private param(n: number): string {
     return this.isPostgres ? `$${n}` : '?';
   }
 }

@@ -1,19 +1,29 @@
-import { businessDayOf, DAY_MS } from '../common/time';
+import { businessDayOf, DAY_MS, isoWeekdayOf } from '../common/time';
 import {
   CardFacts,
   decideTap,
   DECLINE_REASONS,
   DeclineReason,
   DecisionPolicy,
-  FREE_PRICER,
   HistoryFacts,
-  plainWeekday,
   TapInput,
   TapOutcome,
   TapPricer,
   VenueFacts,
 } from './tap-decision';
 import type { TapAction } from './tap.entity';
+
+/** Free of charge everywhere: the decision order without fares. */
+const FREE_PRICER: TapPricer = {
+  metroEntryMinimumFen: () => 0,
+  incompleteJourney: (_card, journey) => ({ fareFen: 0, acquirerRegion: '', venueCode: journey.entryVenueCode }),
+  metroExit: () => ({ fareFen: 0, distanceKm: null }),
+  busRide: () => 0,
+  entryFee: () => 0,
+};
+
+/** Opening hours by the calendar weekday, without a holiday calendar. */
+const plainWeekday = (_venue: VenueFacts, businessDay: string) => isoWeekdayOf(businessDay);
 
 const MINUTE = 60_000;
 const NOW = Date.parse('2025-03-04T03:10:00+08:00'); // a Tuesday, before the metro opens

@@ -1,4 +1,4 @@
-import { DAY_MS, isoWeekdayOf, minuteOfDayOf } from '../common/time';
+import { DAY_MS, minuteOfDayOf } from '../common/time';
 import type { CardRegion, CardStatus, Concession } from '../cards/card.entity';
 import type { PreviousBusRide } from '../fares/fare-calculator';
 import type { LedgerKind } from '../ledger/ledger-entry.entity';
@@ -253,15 +253,3 @@ const APPROVED_MESSAGE: Record<TapAction, string> = {
   BORROW: 'Item borrowed',
   RETURN: 'Item returned',
 };
-
-/** Free of charge everywhere: the pricer before fares are configured, and in unit specs. */
-export const FREE_PRICER: TapPricer = {
-  metroEntryMinimumFen: () => 0,
-  incompleteJourney: (_card, journey) => ({ fareFen: 0, acquirerRegion: '', venueCode: journey.entryVenueCode }),
-  metroExit: () => ({ fareFen: 0, distanceKm: null }),
-  busRide: () => 0,
-  entryFee: () => 0,
-};
-
-/** Opening hours by the calendar weekday, without a holiday calendar. */
-export const plainWeekday = (_venue: VenueFacts, businessDay: string) => isoWeekdayOf(businessDay);
