@@ -10,10 +10,14 @@ import { AppModule } from './app.module';
 import { registerBodyParsing } from './common/body-parsing';
 import { answerClientError, answerServiceUnavailableWhileClosing } from './common/http-edge';
 import { registerImportBodyParsing } from './venues/import-body';
+import { Clock } from './common/clock';
 import { AppConfig, DEV_ADMIN_KEY } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Paths that never read the clock: health, metrics, the OpenAPI pages, the console's files. */
+const CLOCKLESS_ROUTES = /^\/(health|metrics|docs|admin)(\/|\?|-|$)/;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /**
@@ -58,6 +62,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
+  });
+  // The simulated clock is shared through the database (SPEC §6): each request starts from its
+  // state as of its arrival. Routes that never read "now" skip the read. If the read fails the
+  // request goes on with the last state; its own database work fails the same way, and
+  // /health reports the database.
+  const clock = app.get(Clock);
+  fastify.addHook('onRequest', async (request) => {
+    if (CLOCKLESS_ROUTES.test(request.url)) return;
+    await clock.refresh().catch(() => undefined);
   });
   fastify
     .addHook('onResponse', (request, reply, done) => {

@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { CardsModule } from './cards/cards.module';
 import { Clock } from './common/clock';
+import { ClockStore } from './common/clock-store';
 import { GlobalExceptionFilter } from './common/exception.filter';
 import { QueryParametersGuard } from './common/query-parameters.guard';
 import { createValidationPipe } from './common/validation';
@@ -22,6 +23,7 @@ import { SettlementModule } from './settlement/settlement.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { TapsModule } from './taps/taps.module';
 import { TerminalsModule } from './terminals/terminals.module';
+import { VenueDirectory } from './venues/venue-directory';
 import { VenuesModule } from './venues/venues.module';
 
 /** The configuration and the clock, visible to every module. */
@@ -31,7 +33,7 @@ class CoreModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, Clock],
+      providers: [{ provide: APP_CONFIG, useValue: config }, ClockStore, Clock],
       exports: [APP_CONFIG, Clock],
     };
   }
@@ -39,7 +41,11 @@ class CoreModule {
 
 @Module({})
 export class AppModule implements OnApplicationBootstrap {
-  constructor(private readonly seed: SeedService) {}
+  constructor(
+    private readonly seed: SeedService,
+    private readonly clock: Clock,
+    private readonly directory: VenueDirectory,
+  ) {}
 
   static register(config: AppConfig): DynamicModule {
     return {
@@ -90,8 +96,14 @@ export class AppModule implements OnApplicationBootstrap {
     };
   }
 
-  /** First start on an empty database: load the seed data. */
+  /**
+   * Before the service answers anything (`app.init()`, and so `createApp`, waits for this): the
+   * clock's state, the seed data on an empty database, and the whitelist copy the tap path reads,
+   * so the first tap after a start is judged on the real whitelist.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    await this.clock.refresh();
     await this.seed.seedIfEmpty();
+    await this.directory.refresh();
   }
 }

@@ -1,8 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
+import { withStartupLock } from './startup-lock';
 import { Transactions } from './transactions';
 
 /** Runs one statement on its own short-lived connection (schema set-up and clean-up). */
@@ -35,10 +37,22 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: async () => {
-            await ensurePostgresSchema(config.database);
-            return { ...buildDataSourceOptions(config.database), migrationsRun: true };
-          },
+          useFactory: () => buildDataSourceOptions(config.database),
+          // Migrations run here rather than through `migrationsRun`, under the start-up lock and
+          // in one transaction: instances started together would otherwise race on CREATE SCHEMA,
+          // on TypeORM's `migrations` table and on every CREATE TABLE.
+          dataSourceFactory: (options) =>
+            withStartupLock(config.database, async () => {
+              await ensurePostgresSchema(config.database);
+              const dataSource = await new DataSource(options ?? buildDataSourceOptions(config.database)).initialize();
+              try {
+                await dataSource.runMigrations({ transaction: 'all' });
+              } catch (error) {
+                await dataSource.destroy();
+                throw error;
+              }
+              return dataSource;
+            }),
         }),
       ],
       providers: [Transactions],

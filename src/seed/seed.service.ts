@@ -7,6 +7,7 @@ import { toCardView } from '../cards/card.views';
 import { hashSsn, makeSsn, maskSsn } from '../cards/ssn';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { withStartupLock } from '../database/startup-lock';
 import { Transactions } from '../database/transactions';
 import { LedgerService } from '../ledger/ledger.service';
 import { CreateVenueDto } from '../venues/dto/venue.dto';
@@ -47,14 +48,19 @@ export class SeedService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Seeds an empty database (first start); leaves one with data alone. */
+  /**
+   * Seeds an empty database (first start); leaves one with data alone. Under the start-up lock:
+   * of several instances started together on one PostgreSQL, one seeds and the others find it done.
+   */
   async seedIfEmpty(): Promise<void> {
-    const seeded = await this.transactions.run(async (manager) => {
-      const rows: { n: number | string }[] = await manager.query('SELECT COUNT(*) AS n FROM venue');
-      if (Number(rows[0].n) > 0) return false;
-      await this.seed(manager);
-      return true;
-    });
+    const seeded = await withStartupLock(this.config.database, () =>
+      this.transactions.run(async (manager) => {
+        const rows: { n: number | string }[] = await manager.query('SELECT COUNT(*) AS n FROM venue');
+        if (Number(rows[0].n) > 0) return false;
+        await this.seed(manager);
+        return true;
+      }),
+    );
     if (seeded) this.logger.log(`Seeded ${loadSeedVenues().length} venues and ${MAGIC_CARDS.length} magic cards`);
     this.directory.invalidate();
   }

@@ -26,8 +26,8 @@ export class SimulationController {
   @Put('clock')
   @ApiOperation({ summary: "Freeze the service's now at an instant" })
   @ApiOkResponse({ type: ClockView })
-  setClock(@Body() dto: SetClockDto): ClockView {
-    this.clock.freeze(Date.parse(dto.now));
+  async setClock(@Body() dto: SetClockDto): Promise<ClockView> {
+    await this.clock.freeze(Date.parse(dto.now));
     return this.clockView();
   }
 
@@ -35,16 +35,16 @@ export class SimulationController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move now forward, freezing it there if it was running' })
   @ApiOkResponse({ type: ClockView })
-  advance(@Body() dto: AdvanceClockDto): ClockView {
-    this.clock.advance(dto.seconds);
+  async advance(@Body() dto: AdvanceClockDto): Promise<ClockView> {
+    await this.clock.advance(dto.seconds);
     return this.clockView();
   }
 
   @Delete('clock')
   @ApiOperation({ summary: 'Back to real time' })
   @ApiOkResponse({ type: ClockView })
-  release(): ClockView {
-    this.clock.release();
+  async release(): Promise<ClockView> {
+    await this.clock.release();
     return this.clockView();
   }
 

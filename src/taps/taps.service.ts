@@ -88,7 +88,7 @@ export class TapsService {
     );
     const terminalId = principal.kind === 'terminal' ? principal.terminalId : null;
     try {
-      await this.directory.refresh();
+      await this.directory.refreshFor(venueCode);
       const recorded = await this.transactions.run((manager) => this.decideAndWrite(manager, input, requestHash, terminalId));
       if (!recorded.replayed) this.metrics.tapDecided(recorded.result, recorded.venueRegion);
       return recorded;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
+import { FreshLoad } from '../common/fresh-load';
 import { Venue } from './venue.entity';
 
 /** How long another instance's venue change may stay unseen here. */
@@ -10,14 +11,20 @@ const STALE_AFTER_MS = 1000;
 /**
  * The whitelist in memory for the tap path. Invalidated by the whitelist version: a change made
  * here is seen at once; one made by another instance sharing the database within a second,
- * when the version counter is next read.
+ * when the version counter is next read. A venue the copy does not have is looked up again
+ * before a tap is judged (`refreshFor`): a miss means "not loaded yet", never "not listed".
  */
 @Injectable()
 export class VenueDirectory {
   private readonly venues = new Map<string, Venue>();
   private version = -1;
-  private checkedAt = 0;
-  private refreshing: Promise<void> | null = null;
+  /** When the copy was last brought up to date; null when it never was or must be reloaded. */
+  private loadedAt: number | null = null;
+  /** Bumped by `clear()`, so a reload that began before it does not put old rows back. */
+  private generation = 0;
+  /** Bumped by `invalidate()`, so a reload that read before a local write does not count as fresh. */
+  private invalidations = 0;
+  private readonly loads = new FreshLoad(() => this.reload());
   private listeners: (() => void)[] = [];
 
   constructor(@InjectRepository(Venue) private readonly repository: Repository<Venue>) {}
@@ -28,9 +35,18 @@ export class VenueDirectory {
    * hold one while waiting for another would exhaust the pool.
    */
   async refresh(): Promise<void> {
-    if (performance.now() - this.checkedAt < STALE_AFTER_MS) return;
-    this.refreshing ??= this.reload().finally(() => (this.refreshing = null));
-    await this.refreshing;
+    if (this.loadedAt !== null && performance.now() - this.loadedAt < STALE_AFTER_MS) return;
+    await this.loads.run();
+  }
+
+  /**
+   * `refresh`, and if the copy still lacks `code`, a reload that started after this call (one
+   * counter read when nothing changed): a venue listed in the database is always found. Same
+   * rule as `refresh`: before a transaction, never inside one.
+   */
+  async refreshFor(code: string): Promise<void> {
+    await this.refresh();
+    if (!this.venues.has(code)) await this.loads.run();
   }
 
   /** The venue as last loaded (after `refresh`). */
@@ -45,7 +61,8 @@ export class VenueDirectory {
 
   /** Called after a local venue write commits: the next read reloads what changed. */
   invalidate(): void {
-    this.checkedAt = 0;
+    this.invalidations += 1;
+    this.loadedAt = null;
   }
 
   /** Called when venues changed (metro network rebuild listens here). */
@@ -53,25 +70,41 @@ export class VenueDirectory {
     this.listeners.push(listener);
   }
 
-  /** Forgets everything (after `/sim/reset`). */
+  /** Forgets everything (after `/sim/reset`); the next read loads the whole whitelist. */
   clear(): void {
+    this.generation += 1;
     this.venues.clear();
     this.version = -1;
-    this.checkedAt = 0;
+    this.loadedAt = null;
     this.listeners.forEach((l) => l());
   }
 
   private async reload(): Promise<void> {
+    const generation = this.generation;
+    const invalidations = this.invalidations;
+    const startedAt = performance.now();
     const rows: { value: number | string }[] = await this.repository.query(
       `SELECT value FROM counter WHERE name = 'whitelist'`,
     );
     const version = Number(rows[0]?.value ?? 0);
-    if (version !== this.version) {
-      const changed = await this.repository.find({ where: { whitelistVersion: MoreThan(this.version) } });
-      for (const venue of changed) this.venues.set(venue.code, venue);
-      this.version = version;
-      if (changed.length > 0) this.listeners.forEach((l) => l());
+    if (generation !== this.generation) return;
+    if (version === this.version) {
+      this.markLoaded(invalidations, startedAt);
+      return;
     }
-    this.checkedAt = performance.now();
+    // The counter went back: another instance ran /sim/reset. Start again from nothing.
+    const since = version < this.version ? -1 : this.version;
+    const changed = await this.repository.find({ where: { whitelistVersion: MoreThan(since) } });
+    if (generation !== this.generation) return;
+    if (since === -1) this.venues.clear();
+    for (const venue of changed) this.venues.set(venue.code, venue);
+    this.version = version;
+    this.markLoaded(invalidations, startedAt);
+    this.listeners.forEach((l) => l());
+  }
+
+  /** Fresh as of when the reload began, unless a local write was invalidated since. */
+  private markLoaded(invalidations: number, startedAt: number): void {
+    this.loadedAt = invalidations === this.invalidations ? startedAt : null;
   }
 }

@@ -1,5 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { makeSsn } from '../../src/cards/ssn';
@@ -21,13 +24,7 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const databaseUrl = process.env.DATABASE_URL;
   const schema = databaseUrl ? `t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
-  const config = loadAppConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_SCHEMA: schema } : { DB_PATH: ':memory:' }),
-    ...env,
-  });
-  const app = await createApp(config);
+  const app = await bootOn(databaseUrl ? { DATABASE_URL: databaseUrl, DB_SCHEMA: schema as string } : { DB_PATH: ':memory:' }, env);
   return {
     app,
     http: request(app.getHttpServer()),
@@ -36,6 +33,48 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       if (databaseUrl && schema) await dropPostgresSchema(databaseUrl, schema);
     },
   };
+}
+
+/**
+ * A database that outlives the apps started on it, for restarts and several instances: a SQLite
+ * file in a temporary directory, or, when DATABASE_URL is set, a private PostgreSQL schema.
+ * Nothing exists until the first app starts on it; `drop()` deletes it.
+ */
+export interface TestDatabase {
+  postgres: boolean;
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+export function newTestDatabase(): TestDatabase {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+    return { postgres: true, env: { DATABASE_URL: databaseUrl, DB_SCHEMA: schema }, drop: () => dropPostgresSchema(databaseUrl, schema) };
+  }
+  const directory = mkdtempSync(join(tmpdir(), 'onecard-test-'));
+  return {
+    postgres: false,
+    env: { DB_PATH: join(directory, 'onecard.sqlite') },
+    drop: async () => rmSync(directory, { recursive: true, force: true }),
+  };
+}
+
+/** Boots AppModule on `database` as it is (migrating and seeding it if new); close keeps the database. */
+export async function startTestAppOn(database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+  const app = await bootOn(database.env, env);
+  return { app, http: request(app.getHttpServer()), close: () => app.close() };
+}
+
+function bootOn(databaseEnv: Record<string, string>, env: Record<string, string>): Promise<NestFastifyApplication> {
+  return createApp(
+    loadAppConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+      ...databaseEnv,
+      ...env,
+    }),
+  );
 }
 
 let ssnSequence = 0;
