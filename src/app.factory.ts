@@ -2,13 +2,15 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { registerAdminConsole } from './admin/admin.module';
 import { AppModule } from './app.module';
 import { registerImportBodyParsing } from './venues/import-body';
-import { AppConfig, DEV_ADMIN_KEY } from './config/app-config';
+import { createLogger, NestPinoLogger, RequestLogController } from './common/logging';
+import { registerRateLimit } from './common/rate-limit';
+import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -16,7 +18,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /**
  * The request id of logs and of the X-Request-Id answer: the caller's when it sends a sane one,
- * else a new UUID. Fastify assigns it before any middleware runs, so pino-http logs this one.
+ * else a new UUID, assigned by Fastify before anything else runs.
  */
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
@@ -28,16 +30,22 @@ function requestIdOf(req: IncomingMessage): string {
  * guard (registered in AppModule), OpenAPI at /docs, metrics of every request. `main.ts`, the
  * e2e specs and the embedding API all start here.
  */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdOf });
-  // Before Nest registers routes: CSV bodies and per-route body limits (the venue import), the console's files.
+export async function createApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestIdOf,
+    loggerInstance: logger,
+    logController: new RequestLogController(config.logRequests),
+  });
+  // Before Nest registers routes: CSV bodies and per-route body limits (the venue import), the console's files, the rate limit.
   registerImportBodyParsing(adapter.getInstance());
   registerAdminConsole(adapter.getInstance());
+  registerRateLimit(adapter.getInstance(), config.rateLimitPerMinute);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
-    bufferLogs: true,
+    logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 
   const metrics = app.get(MetricsService);
@@ -67,10 +75,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   if (config.adminKeysDefaulted) {
-    new NestLogger('Auth').warn(`ADMIN_API_KEYS is not set: accepting the development key "${DEV_ADMIN_KEY}"`);
+    new NestLogger('Auth').warn('ADMIN_API_KEYS is not set: accepting the development admin key; set ADMIN_API_KEYS to choose the keys');
   }
   if (config.ssnHashKeyDefaulted) {
-    new NestLogger('Cards').warn('SSN_HASH_KEY is not set: ssn hashes use a development key');
+    new NestLogger('Cards').warn('SSN_HASH_KEY is not set: ssn hashes use a development key; set SSN_HASH_KEY to choose it');
   }
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

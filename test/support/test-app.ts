@@ -18,7 +18,7 @@ export interface TestApp {
  * Boots AppModule exactly as production does, on a fresh database: SQLite in memory, or, when
  * DATABASE_URL is set, a private PostgreSQL schema that is dropped at close.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: Parameters<typeof createApp>[1] = {}): Promise<TestApp> {
   const databaseUrl = process.env.DATABASE_URL;
   const schema = databaseUrl ? `t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   const config = loadAppConfig({
@@ -27,7 +27,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_SCHEMA: schema } : { DB_PATH: ':memory:' }),
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   return {
     app,
     http: request(app.getHttpServer()),
