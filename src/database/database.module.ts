@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
+import { GroupWriter } from './group-writer';
 import { Transactions } from './transactions';
 
 /** Runs one statement on its own short-lived connection (schema set-up and clean-up). */
@@ -41,8 +42,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [Transactions],
-      exports: [Transactions],
+      providers: [Transactions, GroupWriter],
+      exports: [Transactions, GroupWriter],
     };
   }
 }

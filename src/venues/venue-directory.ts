@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
+import { hydrate } from '../database/hydrate';
+import type { UnitOfWork } from '../database/unit-of-work';
 import { Venue } from './venue.entity';
 
 /** How long another instance's venue change may stay unseen here. */
@@ -31,6 +33,19 @@ export class VenueDirectory {
     if (performance.now() - this.checkedAt < STALE_AFTER_MS) return;
     this.refreshing ??= this.reload().finally(() => (this.refreshing = null));
     await this.refreshing;
+  }
+
+  /**
+   * Brings the copy up to date inside a unit of work, from the version counter read in its own
+   * transaction: the tap path sees every venue change committed before its read, on any instance.
+   */
+  *sync(): UnitOfWork<void> {
+    const [counter] = yield [{ sql: `SELECT value FROM counter WHERE name = 'whitelist'`, params: [] }];
+    const version = Number(counter.rows[0]?.value ?? 0);
+    if (version === this.version) return;
+    this.forgetIfReset(version);
+    const [changed] = yield [{ sql: 'SELECT * FROM venue WHERE whitelist_version > ?', params: [this.version] }];
+    this.take(changed.rows.map((row) => hydrate(this.repository.manager.connection, Venue, row)), version);
   }
 
   /** The venue as last loaded (after `refresh`). */
@@ -67,11 +82,32 @@ export class VenueDirectory {
     );
     const version = Number(rows[0]?.value ?? 0);
     if (version !== this.version) {
-      const changed = await this.repository.find({ where: { whitelistVersion: MoreThan(this.version) } });
-      for (const venue of changed) this.venues.set(venue.code, venue);
-      this.version = version;
-      if (changed.length > 0) this.listeners.forEach((l) => l());
+      this.forgetIfReset(version);
+      this.take(await this.repository.find({ where: { whitelistVersion: MoreThan(this.version) } }), version);
     }
     this.checkedAt = performance.now();
+  }
+
+  /** A version below ours means the whitelist was reset (`/sim/reset`, perhaps on another instance): start over. */
+  private forgetIfReset(version: number): void {
+    if (version >= this.version) return;
+    this.venues.clear();
+    this.version = -1;
+  }
+
+  /**
+   * Takes changed venues read at `version`. Concurrent readers may answer out of order, so a row
+   * never replaces a newer one and the version never goes back.
+   */
+  private take(changed: Venue[], version: number): void {
+    let taken = 0;
+    for (const venue of changed) {
+      const held = this.venues.get(venue.code);
+      if (held && held.whitelistVersion > venue.whitelistVersion) continue;
+      this.venues.set(venue.code, venue);
+      taken += 1;
+    }
+    this.version = Math.max(this.version, version);
+    if (taken > 0) this.listeners.forEach((l) => l());
   }
 }
