@@ -2,16 +2,18 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { registerAdminConsole } from './admin/admin.module';
 import { AppModule } from './app.module';
 import { registerBodyParsing } from './common/body-parsing';
 import { answerClientError, answerServiceUnavailableWhileClosing } from './common/http-edge';
 import { registerImportBodyParsing } from './venues/import-body';
 import { Clock } from './common/clock';
-import { AppConfig, DEV_ADMIN_KEY } from './config/app-config';
+import { createLogger, NestPinoLogger, RequestLogController } from './common/logging';
+import { registerRateLimit } from './common/rate-limit';
+import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -22,7 +24,7 @@ const CLOCKLESS_ROUTES = /^\/(health|metrics|docs|admin)(\/|\?|-|$)/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /**
  * The request id of logs and of the X-Request-Id answer: the caller's when it sends a sane one,
- * else a new UUID. Fastify assigns it before any middleware runs, so pino-http logs this one.
+ * else a new UUID, assigned by Fastify before anything else runs.
  */
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
@@ -34,27 +36,30 @@ function requestIdOf(req: IncomingMessage): string {
  * guard (registered in AppModule), OpenAPI at /docs, metrics of every request. `main.ts`, the
  * e2e specs and the embedding API all start here.
  */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
+  const logger = createLogger(config.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
+    loggerInstance: logger,
+    logController: new RequestLogController(config.logRequests),
     // Errors raised before the router answer in our error body too (src/common/http-edge.ts).
     clientErrorHandler: answerClientError,
     return503OnClosing: false,
   });
   // Before Nest registers routes: the bodies the API reads (JSON, CSV where a route opts in),
-  // per-route body limits (the venue import), the console's files.
+  // per-route body limits (the venue import), the console's files, the rate limit.
   registerBodyParsing(adapter.getInstance());
   answerServiceUnavailableWhileClosing(adapter.getInstance());
   registerImportBodyParsing(adapter.getInstance());
   registerAdminConsole(adapter.getInstance());
+  registerRateLimit(adapter.getInstance(), config.rateLimitPerMinute);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
-    bufferLogs: true,
+    logger: new NestPinoLogger(logger),
     abortOnError: false,
     // Nest's JSON and form parsers are replaced by registerBodyParsing.
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 
   const metrics = app.get(MetricsService);
@@ -93,10 +98,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   if (config.adminKeysDefaulted) {
-    new NestLogger('Auth').warn(`ADMIN_API_KEYS is not set: accepting the development key "${DEV_ADMIN_KEY}"`);
+    new NestLogger('Auth').warn('ADMIN_API_KEYS is not set: accepting the development admin key; set ADMIN_API_KEYS to choose the keys');
   }
   if (config.ssnHashKeyDefaulted) {
-    new NestLogger('Cards').warn('SSN_HASH_KEY is not set: ssn hashes use a development key');
+    new NestLogger('Cards').warn('SSN_HASH_KEY is not set: ssn hashes use a development key; set SSN_HASH_KEY to choose it');
   }
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -1,7 +1,5 @@
 import { DynamicModule, Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
@@ -52,25 +50,6 @@ export class AppModule implements OnApplicationBootstrap {
       module: AppModule,
       imports: [
         CoreModule.register(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            autoLogging: config.logRequests,
-            // The request id is Fastify's (see app.factory.ts): the caller's X-Request-Id or a new UUID.
-            genReqId: (req) => (req as { id?: string }).id ?? 'unknown',
-            // Bodies are never logged (they carry ssns); keys never either.
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-            },
-          },
-        }),
-        // Per key: the guard runs after authentication, so the tracker is the caller's key fingerprint.
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
-          skipIf: () => config.rateLimitPerMinute === 0,
-          getTracker: (req: Record<string, unknown>) => (req.principal as { actor?: string } | undefined)?.actor ?? `ip:${String(req.ip)}`,
-        }),
         DatabaseModule.register(config),
         MetricsModule,
         HealthModule,
@@ -91,7 +70,6 @@ export class AppModule implements OnApplicationBootstrap {
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: QueryParametersGuard },
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
       ],
     };
   }

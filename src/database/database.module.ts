@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
+import { GroupWriter } from './group-writer';
 import { withStartupLock } from './startup-lock';
 import { Transactions } from './transactions';
 
@@ -55,8 +56,8 @@ export class DatabaseModule {
             }),
         }),
       ],
-      providers: [Transactions],
-      exports: [Transactions],
+      providers: [Transactions, GroupWriter],
+      exports: [Transactions, GroupWriter],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Statement, toPostgres } from './unit-of-work';
 
 /**
  * The one way to write. On SQLite TypeORM has a single connection, and overlapping
@@ -25,6 +26,18 @@ export class Transactions {
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.isPostgres) return this.dataSource.transaction(work);
     const result = this.tail.then(() => this.dataSource.transaction(work));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Runs statements inside `manager`'s transaction, in order. */
+  async execute(manager: EntityManager, statements: Statement[]): Promise<void> {
+    for (const statement of statements) await manager.query(this.isPostgres ? toPostgres(statement.sql) : statement.sql, statement.params);
+  }
+
+  /** SQLite: runs `work` when no write transaction is open, before any that starts later (the group writer's turn). */
+  exclusive<T>(work: () => T): Promise<T> {
+    const result = this.tail.then(work);
     this.tail = result.catch(() => undefined);
     return result;
   }

@@ -3,19 +3,23 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { businessDayOf } from '../common/time';
+import { Transactions } from '../database/transactions';
 import { LedgerEntry } from './ledger-entry.entity';
+import { ledgerInserts, NewLedgerEntry } from './ledger-statements';
 import { LedgerEntryView, toLedgerEntryView } from './ledger.views';
 
-export type NewLedgerEntry = Omit<LedgerEntry, 'id'>;
+export type { NewLedgerEntry };
 
 @Injectable()
 export class LedgerService {
-  constructor(@InjectRepository(LedgerEntry) private readonly entries: Repository<LedgerEntry>) {}
+  constructor(
+    @InjectRepository(LedgerEntry) private readonly entries: Repository<LedgerEntry>,
+    private readonly transactions: Transactions,
+  ) {}
 
-  /** Appends entries inside the transaction of the change that causes them. */
+  /** Appends entries inside the transaction of the change that causes them (the tap path writes the same statements). */
   async append(manager: EntityManager, entries: NewLedgerEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await manager.createQueryBuilder().insert().into(LedgerEntry).values(entries).updateEntity(false).execute();
+    await this.transactions.execute(manager, ledgerInserts(entries));
   }
 
   /** The ledger entry of a top-up: a credit owed to no venue. */

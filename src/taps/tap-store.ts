@@ -1,218 +1,228 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { Card } from '../cards/card.entity';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Card } from '../cards/card.entity';
+import { hydrate } from '../database/hydrate';
 import { Transactions } from '../database/transactions';
-import type { NewLedgerEntry } from '../ledger/ledger.service';
-import type { JourneyStatus } from './journey.entity';
+import { chunked, placeholders, Row, Statement, UnitOfWork, valuesList } from '../database/unit-of-work';
+import { ledgerInserts } from '../ledger/ledger-statements';
+import { AuditChange, capacityKey, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, OpenLoan, RecentTap } from './tap-group';
+import type { TapRequest } from './tap-plan';
 import type { OpenJourneyFacts } from './tap-decision';
 import type { TapResult } from './tap-result';
-import type { TapAction, TapDecision } from './tap.entity';
+import type { TapAction } from './tap.entity';
+import type { Venue } from '../venues/venue.entity';
 
-type Row = Record<string, unknown>;
+const TAP_COLUMNS = [
+  'tap_id', 'request_hash', 'card_number', 'venue_code', 'action', 'item_id', 'occurred_at', 'business_day', 'decision', 'reason',
+  'fare_fen', 'cross_region', 'card_region', 'venue_region', 'journey_id', 'terminal_id', 'recorded_at', 'response',
+];
+const JOURNEY_COLUMNS = [
+  'id', 'card_number', 'network', 'entry_venue_code', 'entry_tap_id', 'entry_at', 'exit_venue_code', 'exit_tap_id', 'exit_at', 'status', 'fare_fen', 'distance_km',
+];
+const LOAN_COLUMNS = ['card_number', 'item_id', 'venue_code', 'borrowed_at', 'returned_at'];
 
-export interface TapRow {
-  tapId: string;
-  requestHash: string;
-  cardNumber: string;
-  venueCode: string;
-  action: TapAction;
-  itemId: string | null;
-  occurredAt: number;
-  businessDay: string;
-  decision: TapDecision;
-  reason: string | null;
-  fareFen: number;
-  crossRegion: boolean;
-  cardRegion: string | null;
-  venueRegion: string | null;
-  journeyId: string | null;
-  terminalId: string | null;
-  recordedAt: number;
-  response: TapResult;
-}
+/** A venue needs its day's entry count loaded when an ENTRY there may count against its capacity. */
+export const countsCapacity = (venue: Venue | undefined, action: TapAction): venue is Venue =>
+  !!venue && action === 'ENTRY' && venue.dailyCapacity !== null && (venue.type === 'MUSEUM' || venue.type === 'SCENIC_SPOT');
 
 /**
- * The tap path's reads and writes as prepared SQL, written once for both dialects (`?`
- * placeholders become `$n` on PostgreSQL). The query builder costs more than SQLite itself on
- * a path this hot; everything else in the service keeps to the entity API.
+ * The SQL of the tap path, written once for both dialects: the reads of a group of taps
+ * (every statement covers the whole group at once) and the group's one write. Cards and
+ * capacity rows are locked `FOR UPDATE` on PostgreSQL, in key order so that groups never
+ * deadlock; SQLite's writer is already alone.
  */
 @Injectable()
 export class TapStore {
-  private readonly statements = new Map<string, string>();
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
 
-  constructor(private readonly transactions: Transactions) {}
+  private get forUpdate(): string {
+    return this.transactions.isPostgres ? ' FOR UPDATE' : '';
+  }
 
-  private query(manager: EntityManager, sql: string, params: unknown[]): Promise<Row[]> {
-    let text = this.statements.get(sql);
-    if (text === undefined) {
-      let n = 0;
-      text = this.transactions.isPostgres ? sql.replace(/\?/g, () => `$${++n}`) : sql;
-      this.statements.set(sql, text);
+  /** Everything the decisions of a group read, in two round trips (the second only for offline taps after a change). */
+  *loadFacts(requests: TapRequest[], venueOf: (code: string) => Venue | undefined): UnitOfWork<GroupFacts> {
+    const tapIds = unique(requests.map((r) => r.input.tapId));
+    const cardNumbers = unique(requests.map((r) => r.input.cardNumber)).sort();
+    const earliest = Math.min(...requests.map((r) => r.input.occurredAt));
+    const latest = Math.max(...requests.map((r) => r.input.occurredAt));
+    const needs = (actions: TapAction[]) => requests.some((r) => actions.includes(r.input.action));
+    const capacityKeys = unique(
+      requests.filter((r) => countsCapacity(venueOf(r.input.venueCode), r.input.action)).map((r) => capacityKey(r.input.venueCode, r.input.businessDay)),
+    ).sort();
+
+    const statements: Statement[] = [
+      { sql: `SELECT tap_id, request_hash, response FROM tap WHERE tap_id IN (${placeholders(tapIds.length)})`, params: tapIds },
+      { sql: `SELECT * FROM card WHERE card_number IN (${placeholders(cardNumbers.length)}) ORDER BY card_number${this.forUpdate}`, params: cardNumbers },
+      {
+        sql: `SELECT id, card_number, network, entry_venue_code, entry_at FROM journey WHERE card_number IN (${placeholders(cardNumbers.length)}) AND status = 'OPEN' ORDER BY entry_at`,
+        params: cardNumbers,
+      },
+    ];
+    const wantsRecent = needs(['ENTRY', 'RIDE']);
+    if (wantsRecent) {
+      statements.push({
+        sql: `SELECT card_number, venue_code, action, venue_region, occurred_at FROM tap
+              WHERE card_number IN (${placeholders(cardNumbers.length)}) AND occurred_at > ? AND occurred_at <= ? AND decision = 'APPROVED' AND action IN ('ENTRY', 'RIDE')`,
+        params: [...cardNumbers, earliest - HISTORY_WINDOW_MS, latest],
+      });
     }
-    return manager.query(text, params);
+    const wantsLoans = needs(['BORROW', 'RETURN']);
+    if (wantsLoans) {
+      statements.push({
+        sql: `SELECT id, card_number, item_id, venue_code, borrowed_at FROM loan WHERE card_number IN (${placeholders(cardNumbers.length)}) AND returned_at IS NULL ORDER BY id`,
+        params: cardNumbers,
+      });
+    }
+    if (capacityKeys.length > 0) {
+      const pairs = capacityKeys.flatMap((key) => key.split('|'));
+      statements.push(
+        { sql: `INSERT INTO capacity_usage (venue_code, business_day, entries) VALUES ${capacityKeys.map(() => '(?, ?, 0)').join(', ')} ON CONFLICT DO NOTHING`, params: pairs },
+        {
+          sql: `SELECT venue_code, business_day, entries FROM capacity_usage WHERE ${capacityKeys.map(() => '(venue_code = ? AND business_day = ?)').join(' OR ')} ORDER BY venue_code, business_day${this.forUpdate}`,
+          params: pairs,
+        },
+      );
+    }
+    const results = yield statements;
+
+    const facts: GroupFacts = {
+      earlier: new Map(),
+      cards: new Map(),
+      cardChanges: new Map(),
+      venueChanges: new Map(),
+      openJourneys: new Map(),
+      recent: new Map(),
+      loans: new Map(),
+      capacity: new Map(),
+    };
+    let i = 0;
+    for (const row of results[i++].rows) {
+      facts.earlier.set(row.tap_id as string, { requestHash: row.request_hash as string, response: JSON.parse(row.response as string) as TapResult });
+    }
+    for (const row of results[i++].rows) {
+      const card = hydrate(this.dataSource, Card, row);
+      facts.cards.set(card.cardNumber, card);
+    }
+    for (const row of results[i++].rows) {
+      // Later entries win: a card has at most one open journey, the latest.
+      const journey: OpenJourneyFacts = { id: row.id as string, network: row.network as string, entryVenueCode: row.entry_venue_code as string, entryAt: Number(row.entry_at) };
+      facts.openJourneys.set(row.card_number as string, journey);
+    }
+    if (wantsRecent) {
+      for (const row of results[i++].rows) {
+        const tap: RecentTap = { venueCode: row.venue_code as string, action: row.action as TapAction, venueRegion: (row.venue_region as string | null) ?? null, occurredAt: Number(row.occurred_at) };
+        push(facts.recent, row.card_number as string, tap);
+      }
+    }
+    if (wantsLoans) {
+      for (const row of results[i++].rows) {
+        const loan: OpenLoan = { id: Number(row.id), itemId: row.item_id as string, venueCode: row.venue_code as string, borrowedAt: Number(row.borrowed_at) };
+        push(facts.loans, row.card_number as string, loan);
+      }
+    }
+    if (capacityKeys.length > 0) {
+      i++;
+      for (const row of results[i++].rows) facts.capacity.set(capacityKey(row.venue_code as string, row.business_day as string), Number(row.entries));
+    }
+
+    // Offline taps older than a change of their card or venue are judged by the state then.
+    const changedCards = [...facts.cards.values()].filter((c) => c.updatedAt > earliest).map((c) => c.cardNumber);
+    const changedVenues = unique(requests.map((r) => venueOf(r.input.venueCode)).filter((v): v is Venue => !!v && v.updatedAt > earliest).map((v) => v.code));
+    if (changedCards.length + changedVenues.length > 0) {
+      const history = yield [
+        ...(changedCards.length > 0 ? [this.auditStatement('card', changedCards, earliest)] : []),
+        ...(changedVenues.length > 0 ? [this.auditStatement('venue', changedVenues, earliest)] : []),
+      ];
+      let j = 0;
+      if (changedCards.length > 0) this.readChanges(history[j++].rows, facts.cardChanges);
+      if (changedVenues.length > 0) this.readChanges(history[j++].rows, facts.venueChanges);
+    }
+    return facts;
   }
 
-  /** Booleans bind as 1/0: SQLite has no boolean, PostgreSQL reads '1' and '0' as one. */
-  private static flag(value: boolean): number {
-    return value ? 1 : 0;
+  /** The group's one write: journal rows, ledger, balances, journeys, loans, capacity. */
+  *commit(writes: GroupWrites): UnitOfWork<void> {
+    const statements: Statement[] = [];
+    for (const rows of chunked(writes.taps, TAP_COLUMNS.length)) {
+      statements.push({
+        sql: `INSERT INTO tap (${TAP_COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, TAP_COLUMNS.length)}`,
+        params: rows.flatMap((t) => [
+          t.tapId, t.requestHash, t.cardNumber, t.venueCode, t.action, t.itemId, t.occurredAt, t.businessDay, t.decision, t.reason,
+          t.fareFen, t.crossRegion, t.cardRegion, t.venueRegion, t.journeyId, t.terminalId, t.recordedAt, JSON.stringify(t.response),
+        ]),
+      });
+    }
+    statements.push(...ledgerInserts(writes.ledger));
+    const balances = [...writes.balances];
+    const balanceStatements: number[] = [];
+    for (const rows of chunked(balances, 3)) {
+      balanceStatements.push(statements.length);
+      // Conditional on the balance read under the lock: a change count short of the cards means something moved it.
+      statements.push({
+        sql: `UPDATE card SET balance_fen = v.column3 FROM (VALUES ${rows.map(() => '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))').join(', ')}) AS v
+              WHERE card.card_number = v.column1 AND card.balance_fen = v.column2`,
+        params: rows.flatMap(([cardNumber, b]) => [cardNumber, b.fromFen, b.toFen]),
+      });
+    }
+    for (const rows of chunked([...writes.newJourneys.values()], JOURNEY_COLUMNS.length)) {
+      statements.push({
+        sql: `INSERT INTO journey (${JOURNEY_COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, JOURNEY_COLUMNS.length)}`,
+        params: rows.flatMap((j) => [j.id, j.cardNumber, j.network, j.entryVenueCode, j.entryTapId, j.entryAt, j.exitVenueCode, j.exitTapId, j.exitAt, j.status, j.fareFen, j.distanceKm]),
+      });
+    }
+    for (const [id, j] of writes.closedJourneys) {
+      statements.push({
+        sql: 'UPDATE journey SET status = ?, fare_fen = ?, exit_venue_code = ?, exit_tap_id = ?, exit_at = ?, distance_km = ? WHERE id = ?',
+        params: [j.status, j.fareFen, j.exitVenueCode, j.exitTapId, j.exitAt, j.distanceKm, id],
+      });
+    }
+    for (const rows of chunked(writes.newLoans, LOAN_COLUMNS.length)) {
+      statements.push({
+        sql: `INSERT INTO loan (${LOAN_COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, LOAN_COLUMNS.length)}`,
+        params: rows.flatMap((l) => [l.cardNumber, l.itemId, l.venueCode, l.borrowedAt, l.returnedAt]),
+      });
+    }
+    for (const loan of writes.returnedLoans) statements.push({ sql: 'UPDATE loan SET returned_at = ? WHERE id = ?', params: [loan.at, loan.id] });
+    for (const c of writes.capacity.values()) {
+      statements.push({ sql: 'UPDATE capacity_usage SET entries = ? WHERE venue_code = ? AND business_day = ?', params: [c.entries, c.venueCode, c.businessDay] });
+    }
+    if (statements.length === 0) return;
+    const results = yield statements;
+    const balanceChanges = balanceStatements.reduce((sum, index) => sum + results[index].changes, 0);
+    if (balanceChanges !== balances.length) {
+      throw new Error(`A card balance changed under a locked tap group (${balanceChanges} of ${balances.length} updated)`);
+    }
   }
 
-  async findTap(manager: EntityManager, tapId: string): Promise<{ requestHash: string; response: TapResult } | null> {
-    const [row] = await this.query(manager, 'SELECT request_hash, response FROM tap WHERE tap_id = ?', [tapId]);
-    return row ? { requestHash: row.request_hash as string, response: JSON.parse(row.response as string) } : null;
-  }
-
-  /** The card, row-locked until the transaction ends on PostgreSQL (SQLite's writes are serialized). */
-  async lockCard(manager: EntityManager, cardNumber: string): Promise<Card | null> {
-    const [row] = await this.query(
-      manager,
-      `SELECT * FROM card WHERE card_number = ?${this.transactions.isPostgres ? ' FOR UPDATE' : ''}`,
-      [cardNumber],
-    );
-    if (!row) return null;
+  private auditStatement(entity: 'card' | 'venue', keys: string[], after: number): Statement {
     return {
-      cardNumber: row.card_number as string,
-      ssnHash: row.ssn_hash as string,
-      ssnMasked: row.ssn_masked as string,
-      birthDate: row.birth_date as string,
-      name: row.name as string,
-      issuerCode: row.issuer_code as string,
-      region: row.region as Card['region'],
-      status: row.status as Card['status'],
-      validFrom: row.valid_from as string,
-      validUntil: row.valid_until as string,
-      transportEnabled: row.transport_enabled === true || row.transport_enabled === 1,
-      concession: row.concession as Card['concession'],
-      balanceFen: Number(row.balance_fen),
-      hotlistVersion: Number(row.hotlist_version),
-      replacedBy: (row.replaced_by as string | null) ?? null,
-      createdAt: Number(row.created_at),
-      updatedAt: Number(row.updated_at),
+      sql: `SELECT entity_key, at, before, after FROM audit_entry WHERE entity = ? AND entity_key IN (${placeholders(keys.length)}) AND at > ? ORDER BY at, id`,
+      params: [entity, ...keys, after],
     };
   }
 
-  async approvedWithin(manager: EntityManager, cardNumber: string, venueCode: string, action: TapAction, after: number, until: number): Promise<boolean> {
-    const rows = await this.query(
-      manager,
-      `SELECT 1 AS hit FROM tap WHERE card_number = ? AND venue_code = ? AND action = ? AND decision = 'APPROVED' AND occurred_at > ? AND occurred_at <= ? LIMIT 1`,
-      [cardNumber, venueCode, action, after, until],
-    );
-    return rows.length > 0;
-  }
-
-  async openJourney(manager: EntityManager, cardNumber: string): Promise<OpenJourneyFacts | null> {
-    const [row] = await this.query(
-      manager,
-      `SELECT id, network, entry_venue_code, entry_at FROM journey WHERE card_number = ? AND status = 'OPEN' ORDER BY entry_at DESC LIMIT 1`,
-      [cardNumber],
-    );
-    return row
-      ? { id: row.id as string, network: row.network as string, entryVenueCode: row.entry_venue_code as string, entryAt: Number(row.entry_at) }
-      : null;
-  }
-
-  /** The card's latest approved bus ride in a region between two instants. */
-  async latestRide(manager: EntityManager, cardNumber: string, region: string, after: number, until: number): Promise<{ venueCode: string; occurredAt: number } | null> {
-    const [row] = await this.query(
-      manager,
-      `SELECT venue_code, occurred_at FROM tap WHERE card_number = ? AND action = 'RIDE' AND decision = 'APPROVED' AND venue_region = ? AND occurred_at > ? AND occurred_at <= ? ORDER BY occurred_at DESC LIMIT 1`,
-      [cardNumber, region, after, until],
-    );
-    return row ? { venueCode: row.venue_code as string, occurredAt: Number(row.occurred_at) } : null;
-  }
-
-  async loansHeld(manager: EntityManager, cardNumber: string, venueCode: string): Promise<number> {
-    const [row] = await this.query(manager, 'SELECT COUNT(*) AS n FROM loan WHERE card_number = ? AND venue_code = ? AND returned_at IS NULL', [cardNumber, venueCode]);
-    return Number(row.n);
-  }
-
-  async itemOnLoan(manager: EntityManager, cardNumber: string, itemId: string): Promise<boolean> {
-    const rows = await this.query(manager, 'SELECT 1 AS hit FROM loan WHERE card_number = ? AND item_id = ? AND returned_at IS NULL LIMIT 1', [cardNumber, itemId]);
-    return rows.length > 0;
-  }
-
-  /** The day's entry count at a venue, row-locked on PostgreSQL so concurrent entries can't overfill it. */
-  async lockCapacity(manager: EntityManager, venueCode: string, day: string): Promise<number> {
-    await this.query(manager, 'INSERT INTO capacity_usage (venue_code, business_day, entries) VALUES (?, ?, 0) ON CONFLICT DO NOTHING', [venueCode, day]);
-    const [row] = await this.query(
-      manager,
-      `SELECT entries FROM capacity_usage WHERE venue_code = ? AND business_day = ?${this.transactions.isPostgres ? ' FOR UPDATE' : ''}`,
-      [venueCode, day],
-    );
-    return Number(row.entries);
-  }
-
-  async countEntry(manager: EntityManager, venueCode: string, day: string): Promise<void> {
-    await this.query(manager, 'UPDATE capacity_usage SET entries = entries + 1 WHERE venue_code = ? AND business_day = ?', [venueCode, day]);
-  }
-
-  /** Sets a balance read under the lock: false if anything moved it meanwhile. */
-  async setBalance(manager: EntityManager, cardNumber: string, read: number, balanceFen: number): Promise<boolean> {
-    const result = await this.query(
-      manager,
-      'UPDATE card SET balance_fen = ? WHERE card_number = ? AND balance_fen = ? RETURNING balance_fen',
-      [balanceFen, cardNumber, read],
-    );
-    // TypeORM answers an UPDATE on PostgreSQL as [rows, rowCount], on SQLite as the returned rows.
-    const rows = this.transactions.isPostgres ? (result as unknown as [Row[], number])[0] : result;
-    return rows.length === 1;
-  }
-
-  async insertLedger(manager: EntityManager, entries: NewLedgerEntry[]): Promise<void> {
-    for (const e of entries) {
-      await this.query(
-        manager,
-        `INSERT INTO ledger_entry (card_number, kind, amount_fen, balance_after_fen, reference, tap_id, venue_code, issuer_region, acquirer_region, business_day, occurred_at, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [e.cardNumber, e.kind, e.amountFen, e.balanceAfterFen, e.reference, e.tapId, e.venueCode, e.issuerRegion, e.acquirerRegion, e.businessDay, e.occurredAt, e.recordedAt],
-      );
+  private readChanges(rows: Row[], into: Map<string, AuditChange[]>): void {
+    for (const row of rows) {
+      const change: AuditChange = {
+        at: Number(row.at),
+        before: row.before === null ? null : JSON.parse(row.before as string),
+        after: row.after === null ? null : JSON.parse(row.after as string),
+      };
+      push(into, row.entity_key as string, change);
     }
   }
+}
 
-  async openNewJourney(manager: EntityManager, j: { id: string; cardNumber: string; network: string; entryVenueCode: string; entryTapId: string; entryAt: number }): Promise<void> {
-    await this.query(
-      manager,
-      `INSERT INTO journey (id, card_number, network, entry_venue_code, entry_tap_id, entry_at, status, fare_fen) VALUES (?, ?, ?, ?, ?, ?, 'OPEN', 0)`,
-      [j.id, j.cardNumber, j.network, j.entryVenueCode, j.entryTapId, j.entryAt],
-    );
-  }
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
 
-  async closeJourney(
-    manager: EntityManager,
-    id: string,
-    status: Exclude<JourneyStatus, 'OPEN'>,
-    fareFen: number,
-    exit?: { venueCode: string; tapId: string; at: number; distanceKm: number | null },
-  ): Promise<void> {
-    await this.query(
-      manager,
-      'UPDATE journey SET status = ?, fare_fen = ?, exit_venue_code = ?, exit_tap_id = ?, exit_at = ?, distance_km = ? WHERE id = ?',
-      [status, fareFen, exit?.venueCode ?? null, exit?.tapId ?? null, exit?.at ?? null, exit?.distanceKm ?? null, id],
-    );
-  }
-
-  async borrow(manager: EntityManager, cardNumber: string, itemId: string, venueCode: string, at: number): Promise<void> {
-    await this.query(manager, 'INSERT INTO loan (card_number, item_id, venue_code, borrowed_at) VALUES (?, ?, ?, ?)', [cardNumber, itemId, venueCode, at]);
-  }
-
-  /** Closes the card's oldest open loan of the item. */
-  async giveBack(manager: EntityManager, cardNumber: string, itemId: string, at: number): Promise<void> {
-    await this.query(
-      manager,
-      `UPDATE loan SET returned_at = ? WHERE id = (SELECT id FROM loan WHERE card_number = ? AND item_id = ? AND returned_at IS NULL ORDER BY borrowed_at, id LIMIT 1)`,
-      [at, cardNumber, itemId],
-    );
-  }
-
-  async insertTap(manager: EntityManager, t: TapRow): Promise<void> {
-    await this.query(
-      manager,
-      `INSERT INTO tap (tap_id, request_hash, card_number, venue_code, action, item_id, occurred_at, business_day, decision, reason, fare_fen, cross_region, card_region, venue_region, journey_id, terminal_id, recorded_at, response)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        t.tapId, t.requestHash, t.cardNumber, t.venueCode, t.action, t.itemId, t.occurredAt, t.businessDay, t.decision, t.reason, t.fareFen,
-        TapStore.flag(t.crossRegion), t.cardRegion, t.venueRegion, t.journeyId, t.terminalId, t.recordedAt, JSON.stringify(t.response),
-      ],
-    );
-  }
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -6,14 +6,13 @@ import { Journey } from './journey.entity';
 import { Loan } from './loan.entity';
 import { Tap } from './tap.entity';
 import { TapsController } from './taps.controller';
-import { StateAsOf } from './state-as-of';
 import { TapStore } from './tap-store';
 import { TapsService } from './taps.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Tap, Journey, Loan]), VenuesModule, LedgerModule],
   controllers: [TapsController],
-  providers: [TapsService, StateAsOf, TapStore],
+  providers: [TapsService, TapStore],
   exports: [TapsService],
 })
 export class TapsModule {}

@@ -1,34 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { sha256 } from '../auth/principal';
-import { Card } from '../cards/card.entity';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode, FieldError, validationFailed } from '../common/errors';
 import { flattenValidationErrors } from '../common/validation';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { decodeCursor, Page, toPage } from '../common/pagination';
-import { businessDayOf, DAY_MS, toShanghaiIso } from '../common/time';
+import { businessDayOf } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { isUniqueViolation, Transactions } from '../database/transactions';
-import type { NewLedgerEntry } from '../ledger/ledger.service';
+import { GroupWriter } from '../database/group-writer';
+import type { UnitOfWork } from '../database/unit-of-work';
 import { MetricsService } from '../metrics/metrics.service';
 import { VenueDirectory } from '../venues/venue-directory';
+import type { Venue } from '../venues/venue.entity';
 import { TapDto, TapJournalQuery } from './dto/tap.dto';
 import { PRICING, TapPricing } from './pricing';
-import {
-  decideTap,
-  HistoryFacts,
-  PASSBACK_WINDOW_MS,
-  TapInput,
-  TapOutcome,
-  VenueFacts,
-} from './tap-decision';
-import { JourneyView, TapResult } from './tap-result';
-import { StateAsOf } from './state-as-of';
+import { decideTap, HistoryFacts, TapInput } from './tap-decision';
+import { TapGroup } from './tap-group';
+import { planWrites, TapRequest } from './tap-plan';
+import type { TapResult } from './tap-result';
 import { Tap } from './tap.entity';
 import { TapStore } from './tap-store';
 
@@ -46,32 +40,88 @@ export interface BatchItemResult {
 export interface RecordedTap {
   result: TapResult;
   replayed: boolean;
-  venueRegion?: string | null;
 }
 
-/**
- * Records taps: one short transaction per tap that locks the card (PostgreSQL), loads only the
- * history the action needs, asks the pure core for the decision, and writes the journal row,
- * balance, ledger entries, journey, loan and capacity changes together.
- */
+/** What the group unit answers for one tap: its decision, or the 4xx that tap alone gets. */
+type TapAnswer = { ok: true; recorded: RecordedTap; venueRegion: string | null } | { ok: false; error: DomainError };
+
 /** The form of a tapId (TapDto): only such a value of an invalid batch item is echoed in its result. */
 const TAP_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/** Taps of one batch written per transaction; the batch endpoint takes at most 1,000. */
+const BATCH_CHUNK = 1_000;
+
+/**
+ * Records taps in four steps: load the facts of a group of taps in one read, decide each with
+ * the pure core, plan its writes (pure), commit the group in one write. A single tap is a group
+ * of one; on SQLite concurrent taps share a group commit; a batch is a group per chunk.
+ */
 @Injectable()
 export class TapsService {
   constructor(
     @InjectRepository(Tap) private readonly taps: Repository<Tap>,
-    private readonly transactions: Transactions,
+    private readonly writer: GroupWriter,
     private readonly directory: VenueDirectory,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
-    private readonly asOf: StateAsOf,
     private readonly store: TapStore,
     @Inject(PRICING) private readonly pricing: TapPricing,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async record(dto: TapDto, principal: Principal): Promise<RecordedTap> {
+    const [answer] = await this.writer.submit([this.requestOf(dto, principal)], this.decideGroup);
+    if (!answer.ok) throw answer.error;
+    if (!answer.recorded.replayed) this.metrics.tapDecided(answer.recorded.result, answer.venueRegion);
+    return answer.recorded;
+  }
+
+  /**
+   * The offline upload: each item validated on its own, then the valid ones decided in request
+   * order in one transaction per chunk, each seeing the effects of those before it — the answers
+   * the same taps posted one by one would get.
+   */
+  async recordBatch(items: unknown[], principal: Principal): Promise<BatchItemResult[]> {
+    const results: BatchItemResult[] = [];
+    const valid: { index: number; request: TapRequest }[] = [];
+    for (const [index, item] of items.entries()) {
+      // Echoed only when it is a well-formed tapId: an invalid item's value is never answered back.
+      const given = (item as { tapId?: unknown } | null)?.tapId;
+      const tapId = typeof given === 'string' && TAP_ID.test(given) ? given : null;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        results[index] = { index, tapId, status: 'INVALID', errors: [{ field: `taps[${index}]`, message: 'a tap must be a JSON object', constraint: 'type' }] };
+        continue;
+      }
+      const dto = plainToInstance(TapDto, item);
+      const errors = flattenValidationErrors(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
+      if (errors.length > 0) {
+        results[index] = { index, tapId, status: 'INVALID', errors };
+        continue;
+      }
+      try {
+        valid.push({ index, request: this.requestOf(dto, principal) });
+      } catch (error) {
+        results[index] = invalidItem(index, dto.tapId, error);
+      }
+    }
+    for (let start = 0; start < valid.length; start += BATCH_CHUNK) {
+      const chunk = valid.slice(start, start + BATCH_CHUNK);
+      const answers = await this.writer.submit(chunk.map((c) => c.request), this.decideGroup);
+      for (const [i, answer] of answers.entries()) {
+        const { index, request } = chunk[i];
+        if (!answer.ok) {
+          results[index] = invalidItem(index, request.input.tapId, answer.error);
+          continue;
+        }
+        const { result, replayed } = answer.recorded;
+        if (!replayed) this.metrics.tapDecided(result, answer.venueRegion);
+        results[index] = { index, tapId: result.tapId, status: replayed ? 'REPLAYED' : 'PROCESSED', decision: result.decision, reason: result.reason, result };
+      }
+    }
+    return results;
+  }
+
+  private requestOf(dto: TapDto, principal: Principal): TapRequest {
     const venueCode = this.venueOf(dto, principal);
     const occurredAt = Date.parse(dto.occurredAt);
     const input: TapInput = {
@@ -83,60 +133,8 @@ export class TapsService {
       businessDay: businessDayOf(occurredAt),
       itemId: dto.itemId,
     };
-    const requestHash = sha256(
-      JSON.stringify([input.cardNumber, input.venueCode, input.action, input.occurredAt, input.itemId ?? null]),
-    );
-    const terminalId = principal.kind === 'terminal' ? principal.terminalId : null;
-    try {
-      await this.directory.refreshFor(venueCode);
-      const recorded = await this.transactions.run((manager) => this.decideAndWrite(manager, input, requestHash, terminalId));
-      if (!recorded.replayed) this.metrics.tapDecided(recorded.result, recorded.venueRegion);
-      return recorded;
-    } catch (error) {
-      // A concurrent request with the same tapId committed first: answer as a replay.
-      if (!isUniqueViolation(error)) throw error;
-      const earlier = await this.taps.findOneBy({ tapId: input.tapId });
-      if (!earlier) throw error;
-      return this.replay(earlier, requestHash);
-    }
-  }
-
-  /**
-   * The offline upload: each item validated and decided on its own, in request order, exactly as
-   * the same taps posted one by one would be (each in its own transaction).
-   */
-  async recordBatch(items: unknown[], principal: Principal): Promise<BatchItemResult[]> {
-    const results: BatchItemResult[] = [];
-    for (const [index, item] of items.entries()) {
-      // Echoed only when it is a well-formed tapId: an invalid item's value is never answered back.
-      const given = (item as { tapId?: unknown } | null)?.tapId;
-      const tapId = typeof given === 'string' && TAP_ID.test(given) ? given : null;
-      const dto = plainToInstance(TapDto, item);
-      const errors =
-        typeof item !== 'object' || item === null || Array.isArray(item)
-          ? [{ field: `taps[${index}]`, message: 'a tap must be a JSON object', constraint: 'type' as const }]
-          : flattenValidationErrors(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
-      if (errors.length > 0) {
-        results.push({ index, tapId, status: 'INVALID', errors });
-        continue;
-      }
-      try {
-        const recorded = await this.record(dto, principal);
-        results.push({
-          index,
-          tapId: dto.tapId,
-          status: recorded.replayed ? 'REPLAYED' : 'PROCESSED',
-          decision: recorded.result.decision,
-          reason: recorded.result.reason,
-          result: recorded.result,
-        });
-      } catch (error) {
-        if (!(error instanceof DomainError) || error.statusCode >= 500) throw error;
-        // A 4xx for one item (venue mismatch, tapId reused for another tap) is that item's problem only.
-        results.push({ index, tapId: dto.tapId, status: 'INVALID', errors: error.details ?? [{ field: '', message: `${error.code}: ${error.message}`, constraint: 'format' }] });
-      }
-    }
-    return results;
+    const requestHash = sha256(JSON.stringify([input.cardNumber, input.venueCode, input.action, input.occurredAt, input.itemId ?? null]));
+    return { input, requestHash, terminalId: principal.kind === 'terminal' ? principal.terminalId : null, nowMs: this.clock.nowMs() };
   }
 
   private venueOf(dto: TapDto, principal: Principal): string {
@@ -152,188 +150,40 @@ export class TapsService {
     return dto.venueCode;
   }
 
-  private replay(earlier: { requestHash: string; response: TapResult }, requestHash: string): RecordedTap {
-    if (earlier.requestHash !== requestHash) {
-      throw new DomainError(409, ErrorCode.IDEMPOTENCY_CONFLICT, 'This tapId was already used for a different tap');
+  /** The unit of work of a group of taps: one read, a decision and a plan per tap in order, one write. */
+  private readonly decideGroup = function* (this: TapsService, requests: TapRequest[]): UnitOfWork<TapAnswer[]> {
+    yield* this.directory.sync();
+    const venueOf = (code: string) => this.directory.peek(code);
+    const group = new TapGroup(yield* this.store.loadFacts(requests, venueOf));
+    const answers = requests.map((request) => this.decideOne(request, group, venueOf));
+    yield* this.store.commit(group.writes);
+    return answers;
+  }.bind(this);
+
+  private decideOne(request: TapRequest, group: TapGroup, venueOf: (code: string) => Venue | undefined): TapAnswer {
+    const { input } = request;
+    const earlier = group.earlier(input.tapId);
+    if (earlier) {
+      if (earlier.requestHash !== request.requestHash) {
+        return { ok: false, error: new DomainError(409, ErrorCode.IDEMPOTENCY_CONFLICT, 'This tapId was already used for a different tap') };
+      }
+      return { ok: true, recorded: { result: earlier.response, replayed: true }, venueRegion: null };
     }
-    return { result: earlier.response, replayed: true };
-  }
-
-  private async decideAndWrite(
-    manager: EntityManager,
-    input: TapInput,
-    requestHash: string,
-    terminalId: string | null,
-  ): Promise<RecordedTap> {
-    const earlier = await this.store.findTap(manager, input.tapId);
-    if (earlier) return this.replay(earlier, requestHash);
-
-    const nowMs = this.clock.nowMs();
-    const card = await this.store.lockCard(manager, input.cardNumber);
-    const venueRow = this.directory.peek(input.venueCode);
-    const venue = venueRow ? await this.asOf.venue(manager, venueRow, input.occurredAt) : null;
-    const cardThen = card ? await this.asOf.card(manager, card, input.occurredAt) : null;
-    const history = card && venue ? await this.loadHistory(manager, input, venue) : EMPTY_HISTORY;
+    const card = group.cardAt(input.cardNumber, input.occurredAt);
+    const venueRow = venueOf(input.venueCode);
+    const venue = venueRow ? group.venueAt(venueRow, input.occurredAt) : null;
+    const history = card && venue ? group.history(input, venue, (code) => (venueOf(code) ? (venueOf(code)?.fareFen ?? 0) : null)) : EMPTY_HISTORY;
     const outcome = decideTap(
       input,
-      cardThen,
+      card,
       venue,
       history,
-      { nowMs, schemeStartMs: this.config.schemeStartMs, offlineWindowDays: this.config.offlineWindowDays, openingWeekday: this.pricing.openingWeekday },
+      { nowMs: request.nowMs, schemeStartMs: this.config.schemeStartMs, offlineWindowDays: this.config.offlineWindowDays, openingWeekday: this.pricing.openingWeekday },
       this.pricing.pricer,
     );
-
-    let balanceFen = card?.balanceFen ?? null;
-    let journey: JourneyView | undefined;
-    let closedJourney: JourneyView | undefined;
-    let fareFen = 0;
-    if (outcome.decision === 'APPROVED' && card && venue) {
-      const applied = await this.apply(manager, input, outcome, card, venue, history, nowMs);
-      balanceFen = applied.balanceFen;
-      journey = applied.journey;
-      closedJourney = applied.closedJourney;
-      fareFen = applied.fareFen;
-    } else if (venue?.type === 'METRO_STATION' && history.openJourney && input.action === 'EXIT') {
-      journey = openJourneyView(history.openJourney);
-    }
-
-    const crossRegion = !!card && !!venue && card.region !== venue.region;
-    const result: TapResult = {
-      tapId: input.tapId,
-      decision: outcome.decision,
-      reason: outcome.reason,
-      message: outcome.message,
-      cardNumber: input.cardNumber,
-      venueCode: input.venueCode,
-      action: input.action,
-      occurredAt: toShanghaiIso(input.occurredAt),
-      ...(input.itemId !== undefined ? { itemId: input.itemId } : {}),
-      crossRegion,
-      fareFen,
-      balanceFen,
-      ...(journey ? { journey } : {}),
-      ...(closedJourney ? { closedJourney } : {}),
-    };
-    await this.store.insertTap(manager, {
-      tapId: input.tapId,
-      requestHash,
-      cardNumber: input.cardNumber,
-      venueCode: input.venueCode,
-      action: input.action,
-      itemId: input.itemId ?? null,
-      occurredAt: input.occurredAt,
-      businessDay: input.businessDay,
-      decision: outcome.decision,
-      reason: outcome.reason,
-      fareFen,
-      crossRegion,
-      cardRegion: card?.region ?? null,
-      venueRegion: venue?.region ?? null,
-      journeyId: journey?.id ?? null,
-      terminalId,
-      recordedAt: nowMs,
-      response: result,
-    });
-    return { result, replayed: false, venueRegion: venue?.region ?? null };
-  }
-
-  /** Loads the facts the action needs, and nothing else. */
-  private async loadHistory(manager: EntityManager, input: TapInput, venue: VenueFacts): Promise<HistoryFacts> {
-    const history: HistoryFacts = { ...EMPTY_HISTORY };
-    const { cardNumber, occurredAt } = input;
-    if (input.action === 'ENTRY' || input.action === 'RIDE') {
-      history.passback = await this.store.approvedWithin(manager, cardNumber, venue.code, input.action, occurredAt - PASSBACK_WINDOW_MS, occurredAt);
-    }
-    if (venue.type === 'METRO_STATION') history.openJourney = await this.store.openJourney(manager, cardNumber);
-    if (input.action === 'ENTRY' && venue.dailyCapacity !== null && (venue.type === 'MUSEUM' || venue.type === 'SCENIC_SPOT')) {
-      history.capacityUsed = await this.store.lockCapacity(manager, venue.code, input.businessDay);
-    }
-    if (input.action === 'RIDE') {
-      const previous = await this.store.latestRide(manager, cardNumber, venue.region, occurredAt - DAY_MS, occurredAt);
-      const line = previous ? this.directory.peek(previous.venueCode) : undefined;
-      history.previousBusRide = previous && line ? { occurredAtMs: previous.occurredAt, lineFareFen: line.fareFen ?? 0 } : null;
-    }
-    if (input.action === 'BORROW') history.loansHeld = await this.store.loansHeld(manager, cardNumber, venue.code);
-    if (input.action === 'RETURN') history.itemOnLoan = await this.store.itemOnLoan(manager, cardNumber, input.itemId as string);
-    return history;
-  }
-
-  private async apply(
-    manager: EntityManager,
-    input: TapInput,
-    outcome: Extract<TapOutcome, { decision: 'APPROVED' }>,
-    card: Card,
-    venue: VenueFacts,
-    history: HistoryFacts,
-    nowMs: number,
-  ) {
-    let balanceFen = card.balanceFen;
-    const entries: NewLedgerEntry[] = [];
-    for (const charge of outcome.charges) {
-      balanceFen -= charge.amountFen;
-      entries.push({
-        cardNumber: card.cardNumber,
-        kind: charge.kind,
-        amountFen: -charge.amountFen,
-        balanceAfterFen: balanceFen,
-        reference: charge.kind === 'INCOMPLETE_JOURNEY' ? `tap:${input.tapId}:incomplete` : `tap:${input.tapId}`,
-        tapId: input.tapId,
-        venueCode: charge.venueCode,
-        issuerRegion: card.region,
-        acquirerRegion: charge.acquirerRegion,
-        businessDay: input.businessDay,
-        occurredAt: input.occurredAt,
-        recordedAt: nowMs,
-      });
-    }
-    const fareFen = card.balanceFen - balanceFen;
-    if (fareFen > 0) {
-      // The core never charges past the balance; the update is conditional on the balance read all the same.
-      if (balanceFen < 0 || !(await this.store.setBalance(manager, card.cardNumber, card.balanceFen, balanceFen))) {
-        throw new Error(`Balance of card ${card.cardNumber} changed under a locked tap`);
-      }
-      await this.store.insertLedger(manager, entries);
-    }
-
-    let journey: JourneyView | undefined;
-    let closedJourney: JourneyView | undefined;
-    for (const effect of outcome.effects) {
-      switch (effect.type) {
-        case 'CLOSE_JOURNEY_INCOMPLETE':
-          await this.store.closeJourney(manager, effect.journeyId, 'INCOMPLETE', effect.fareFen);
-          closedJourney = { ...openJourneyView(history.openJourney!), status: 'INCOMPLETE', fareFen: effect.fareFen };
-          break;
-        case 'OPEN_JOURNEY': {
-          const opened = { id: randomUUID(), cardNumber: card.cardNumber, network: effect.network, entryVenueCode: venue.code, entryTapId: input.tapId, entryAt: input.occurredAt };
-          await this.store.openNewJourney(manager, opened);
-          journey = openJourneyView(opened);
-          break;
-        }
-        case 'COMPLETE_JOURNEY': {
-          const exit = { venueCode: venue.code, tapId: input.tapId, at: input.occurredAt, distanceKm: effect.distanceKm };
-          await this.store.closeJourney(manager, effect.journeyId, 'COMPLETE', effect.fareFen, exit);
-          journey = {
-            ...openJourneyView(history.openJourney!),
-            status: 'COMPLETE',
-            exitVenueCode: venue.code,
-            exitAt: toShanghaiIso(input.occurredAt),
-            distanceKm: effect.distanceKm,
-            fareFen: effect.fareFen,
-          };
-          break;
-        }
-        case 'BORROW':
-          await this.store.borrow(manager, card.cardNumber, effect.itemId, venue.code, input.occurredAt);
-          break;
-        case 'RETURN':
-          await this.store.giveBack(manager, card.cardNumber, effect.itemId, input.occurredAt);
-          break;
-        case 'COUNT_ENTRY':
-          if (venue.dailyCapacity !== null) await this.store.countEntry(manager, venue.code, input.businessDay);
-          break;
-      }
-    }
-    return { balanceFen, journey, closedJourney, fareFen };
+    const plan = planWrites(request, card, venue, history, outcome, request.nowMs, randomUUID());
+    group.apply(plan);
+    return { ok: true, recorded: { result: plan.result, replayed: false }, venueRegion: venue?.region ?? null };
   }
 
   async journal(query: TapJournalQuery): Promise<Page<TapResult>> {
@@ -360,16 +210,8 @@ const EMPTY_HISTORY: HistoryFacts = {
   previousBusRide: null,
 };
 
-function openJourneyView(open: { id: string; network: string; entryVenueCode: string; entryAt: number }): JourneyView {
-  return {
-    id: open.id,
-    status: 'OPEN',
-    network: open.network,
-    entryVenueCode: open.entryVenueCode,
-    entryAt: toShanghaiIso(open.entryAt),
-    exitVenueCode: null,
-    exitAt: null,
-    distanceKm: null,
-    fareFen: 0,
-  };
+/** A 4xx for one batch item (venue mismatch, tapId reused for another tap) is that item's problem only. */
+function invalidItem(index: number, tapId: string | null, error: unknown): BatchItemResult {
+  if (!(error instanceof DomainError) || error.statusCode >= 500) throw error;
+  return { index, tapId, status: 'INVALID', errors: error.details ?? [{ field: '', message: `${error.code}: ${error.message}`, constraint: 'format' }] };
 }

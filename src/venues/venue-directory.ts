@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
 import { FreshLoad } from '../common/fresh-load';
+import { hydrate } from '../database/hydrate';
+import type { UnitOfWork } from '../database/unit-of-work';
 import { Venue } from './venue.entity';
 
 /** How long another instance's venue change may stay unseen here. */
@@ -11,8 +13,8 @@ const STALE_AFTER_MS = 1000;
 /**
  * The whitelist in memory for the tap path. Invalidated by the whitelist version: a change made
  * here is seen at once; one made by another instance sharing the database within a second,
- * when the version counter is next read. A venue the copy does not have is looked up again
- * before a tap is judged (`refreshFor`): a miss means "not loaded yet", never "not listed".
+ * when the version counter is next read. The tap path checks the version inside its own
+ * transaction (`sync`), so a tap never reads a cold or stale copy: a miss there means "not listed".
  */
 @Injectable()
 export class VenueDirectory {
@@ -40,13 +42,19 @@ export class VenueDirectory {
   }
 
   /**
-   * `refresh`, and if the copy still lacks `code`, a reload that started after this call (one
-   * counter read when nothing changed): a venue listed in the database is always found. Same
-   * rule as `refresh`: before a transaction, never inside one.
+   * Brings the copy up to date inside a unit of work, from the version counter read in the
+   * unit's own transaction: the tap path sees every venue change committed before its read, on
+   * any instance, with one counter read when nothing changed.
    */
-  async refreshFor(code: string): Promise<void> {
-    await this.refresh();
-    if (!this.venues.has(code)) await this.loads.run();
+  *sync(): UnitOfWork<void> {
+    const generation = this.generation;
+    const [counter] = yield [{ sql: `SELECT value FROM counter WHERE name = 'whitelist'`, params: [] }];
+    const version = Number(counter.rows[0]?.value ?? 0);
+    if (version === this.version) return;
+    const since = this.sinceFor(version);
+    const [changed] = yield [{ sql: 'SELECT * FROM venue WHERE whitelist_version > ?', params: [since] }];
+    if (generation !== this.generation) return;
+    this.take(changed.rows.map((row) => hydrate(this.repository.manager.connection, Venue, row)), since, version);
   }
 
   /** The venue as last loaded (after `refresh`). */
@@ -92,14 +100,29 @@ export class VenueDirectory {
       this.markLoaded(invalidations, startedAt);
       return;
     }
-    // The counter went back: another instance ran /sim/reset. Start again from nothing.
-    const since = version < this.version ? -1 : this.version;
+    const since = this.sinceFor(version);
     const changed = await this.repository.find({ where: { whitelistVersion: MoreThan(since) } });
     if (generation !== this.generation) return;
-    if (since === -1) this.venues.clear();
-    for (const venue of changed) this.venues.set(venue.code, venue);
-    this.version = version;
+    this.take(changed, since, version);
     this.markLoaded(invalidations, startedAt);
+  }
+
+  /** The version to load changes after: ours, or nothing when the counter went back (another instance ran /sim/reset). */
+  private sinceFor(version: number): number {
+    return version < this.version ? -1 : this.version;
+  }
+
+  /**
+   * Takes the venues changed after `since`, read at `version`. Loads may answer out of order
+   * (the tap path's and `refresh`'s), so a row never replaces a newer one of the same venue.
+   */
+  private take(changed: Venue[], since: number, version: number): void {
+    if (since === -1) this.venues.clear();
+    for (const venue of changed) {
+      const held = this.venues.get(venue.code);
+      if (!held || held.whitelistVersion <= venue.whitelistVersion) this.venues.set(venue.code, venue);
+    }
+    this.version = since === -1 ? version : Math.max(this.version, version);
     this.listeners.forEach((l) => l());
   }
 

@@ -21,10 +21,10 @@ export interface TestApp {
  * Boots AppModule exactly as production does, on a fresh database: SQLite in memory, or, when
  * DATABASE_URL is set, a private PostgreSQL schema that is dropped at close.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: Parameters<typeof createApp>[1] = {}): Promise<TestApp> {
   const databaseUrl = process.env.DATABASE_URL;
   const schema = databaseUrl ? `t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
-  const app = await bootOn(databaseUrl ? { DATABASE_URL: databaseUrl, DB_SCHEMA: schema as string } : { DB_PATH: ':memory:' }, env);
+  const app = await bootOn(databaseUrl ? { DATABASE_URL: databaseUrl, DB_SCHEMA: schema as string } : { DB_PATH: ':memory:' }, env, options);
   return {
     app,
     http: request(app.getHttpServer()),
@@ -66,7 +66,11 @@ export async function startTestAppOn(database: TestDatabase, env: Record<string,
   return { app, http: request(app.getHttpServer()), close: () => app.close() };
 }
 
-function bootOn(databaseEnv: Record<string, string>, env: Record<string, string>): Promise<NestFastifyApplication> {
+function bootOn(
+  databaseEnv: Record<string, string>,
+  env: Record<string, string>,
+  options: Parameters<typeof createApp>[1] = {},
+): Promise<NestFastifyApplication> {
   return createApp(
     loadAppConfig({
       NODE_ENV: 'test',
@@ -74,6 +78,7 @@ function bootOn(databaseEnv: Record<string, string>, env: Record<string, string>
       ...databaseEnv,
       ...env,
     }),
+    options,
   );
 }
 
