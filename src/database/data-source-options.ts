@@ -12,9 +12,10 @@ import { Tap } from '../taps/tap.entity';
 import { Terminal } from '../terminals/terminal.entity';
 import { Venue } from '../venues/venue.entity';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-InitialSchema';
+import { JourneyCardEntryIndex1764500000000 } from './migrations/1764500000000-JourneyCardEntryIndex';
 
 export const ENTITIES = [Card, Venue, Terminal, AuditEntry, Tap, Journey, Loan, LedgerEntry];
-export const MIGRATIONS = [InitialSchema1764400000000];
+export const MIGRATIONS = [InitialSchema1764400000000, JourneyCardEntryIndex1764500000000];
 
 // Epoch milliseconds and counts fit a JS number; read BIGINT as numbers, not strings.
 pgTypes.setTypeParser(20, (value) => Number.parseInt(value, 10));

@@ -2,8 +2,10 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/comm
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Clock } from '../common/clock';
 import { toShanghaiIso } from '../common/time';
+import { regionOfIssuer } from '../cards/card-rules';
+import { MAGIC_CARDS } from '../seed/magic-cards';
 import { SeedService } from '../seed/seed.service';
-import { AdvanceClockDto, ClockView, FaultsDto, FaultsView, SetClockDto } from './dto/simulation.dto';
+import { AdvanceClockDto, ClockView, FaultsDto, FaultsView, MagicCardListView, SetClockDto } from './dto/simulation.dto';
 import { SimulationState } from './simulation-state';
 
 /** Integration-test tools; not mounted at all when SIM_API=false (every route answers 404). */
@@ -46,6 +48,21 @@ export class SimulationController {
   release(): ClockView {
     this.clock.release();
     return this.clockView();
+  }
+
+  @Get('magic-cards')
+  @ApiOperation({ summary: 'The seeded magic cards, each with the decision or reason it is there to produce' })
+  @ApiOkResponse({ type: MagicCardListView })
+  magicCards(): MagicCardListView {
+    return {
+      items: MAGIC_CARDS.map((card) => ({
+        cardNumber: card.cardNumber,
+        region: regionOfIssuer(card.issuerCode),
+        status: card.status,
+        what: card.what,
+        expect: card.expect,
+      })),
+    };
   }
 
   @Post('reset')

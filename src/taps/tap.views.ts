@@ -14,6 +14,23 @@ export class JourneyViewDoc {
   @ApiProperty() fareFen: number;
 }
 
+export class JourneyPageView {
+  @ApiProperty({ type: [JourneyViewDoc], description: 'newest first' }) items: JourneyViewDoc[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class ReasonView {
+  @ApiProperty({ enum: DECLINE_REASONS, example: 'CARD_LOST' }) reason: string;
+  @ApiProperty({ example: 5, description: 'position in the decision order, from 1: the first reason that applies is the answer' }) order: number;
+  @ApiProperty({ enum: TAP_ACTIONS, isArray: true, description: 'the actions whose taps it can decline' }) actions: string[];
+  @ApiProperty({ example: 'The card is reported lost (temporarily or finally).' }) en: string;
+  @ApiProperty({ example: '此卡已挂失（临时挂失或正式挂失）。' }) zh: string;
+}
+
+export class ReasonListView {
+  @ApiProperty({ type: [ReasonView] }) items: ReasonView[];
+}
+
 export class TapResultView {
   @ApiProperty() tapId: string;
   @ApiProperty({ enum: ['APPROVED', 'DECLINED'] }) decision: string;

@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import { sha256 } from '../auth/principal';
 import { Card } from '../cards/card.entity';
 import { Clock } from '../common/clock';
-import { DomainError, ErrorCode, FieldError, validationFailed } from '../common/errors';
+import { DomainError, ErrorCode, FieldError, notFound, validationFailed } from '../common/errors';
 import { flattenValidationErrors } from '../common/validation';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -17,7 +17,7 @@ import { isUniqueViolation, Transactions } from '../database/transactions';
 import type { NewLedgerEntry } from '../ledger/ledger.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { VenueDirectory } from '../venues/venue-directory';
-import { TapDto, TapJournalQuery } from './dto/tap.dto';
+import { JourneyListQuery, TapDto, TapJournalQuery } from './dto/tap.dto';
 import { PRICING, TapPricing } from './pricing';
 import {
   decideTap,
@@ -343,6 +343,19 @@ export class TapsService {
     if (query.to) qb.andWhere('t.occurredAt < :to', { to: Date.parse(query.to) });
     if (after) qb.andWhere('t.id > :after', { after: after[0] });
     return toPage(await qb.getMany(), limit, (t) => t.response, (t) => [t.id]);
+  }
+
+  /** A card's metro journeys, newest first; 404 for an unknown card. */
+  async journeysOf(cardNumber: string, query: JourneyListQuery): Promise<Page<JourneyView>> {
+    const manager = this.taps.manager;
+    if (!(await this.store.cardExists(manager, cardNumber))) throw notFound(`Card ${cardNumber}`);
+    const limit = query.limit ?? 50;
+    const after = decodeCursor(query.cursor, 2);
+    if (after && (typeof after[0] !== 'number' || typeof after[1] !== 'string')) {
+      throw validationFailed([{ field: 'cursor', message: 'cursor is not one this service issued' }]);
+    }
+    const rows = await this.store.journeysOf(manager, cardNumber, { status: query.status, after: after as [number, string] | null, limit: limit + 1 });
+    return toPage(rows, limit, ({ entryAtMs: _, ...view }) => view, (row) => [row.entryAtMs, row.id]);
   }
 }
 
