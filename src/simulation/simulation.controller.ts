@@ -7,10 +7,12 @@ import { MAGIC_CARDS } from '../seed/magic-cards';
 import { SeedService } from '../seed/seed.service';
 import { AdvanceClockDto, ClockView, FaultsDto, FaultsView, MagicCardListView, SetClockDto } from './dto/simulation.dto';
 import { SimulationState } from './simulation-state';
+import { ApiErrors } from '../common/error.views';
 
 /** Integration-test tools; not mounted at all when SIM_API=false (every route answers 404). */
 @ApiTags('simulation')
 @ApiBearerAuth()
+@ApiErrors([401, 403])
 @Controller('sim')
 export class SimulationController {
   constructor(
@@ -20,6 +22,7 @@ export class SimulationController {
   ) {}
 
   @Get('clock')
+  @ApiOperation({ summary: "The service's now, and whether it is frozen" })
   @ApiOkResponse({ type: ClockView })
   getClock(): ClockView {
     return this.clockView();
@@ -28,6 +31,7 @@ export class SimulationController {
   @Put('clock')
   @ApiOperation({ summary: "Freeze the service's now at an instant" })
   @ApiOkResponse({ type: ClockView })
+  @ApiErrors([400])
   setClock(@Body() dto: SetClockDto): ClockView {
     this.clock.freeze(Date.parse(dto.now));
     return this.clockView();
@@ -37,6 +41,7 @@ export class SimulationController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move now forward, freezing it there if it was running' })
   @ApiOkResponse({ type: ClockView })
+  @ApiErrors([400])
   advance(@Body() dto: AdvanceClockDto): ClockView {
     this.clock.advance(dto.seconds);
     return this.clockView();
@@ -78,6 +83,7 @@ export class SimulationController {
   @Put('faults')
   @ApiOperation({ summary: 'Make POST /taps slower, or answer 503 INJECTED_FAULT at a seeded rate (nothing recorded)' })
   @ApiOkResponse({ type: FaultsView })
+  @ApiErrors([400])
   setFaults(@Body() dto: FaultsDto): FaultsView {
     const settings = { latencyMs: dto.latencyMs ?? 0, errorRate: dto.errorRate ?? 0, seed: dto.seed ?? 1 };
     this.state.setFaults(settings);
@@ -86,6 +92,7 @@ export class SimulationController {
 
   @Delete('faults')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Stop injecting faults' })
   @ApiNoContentResponse()
   clearFaults(): void {
     this.state.clearFaults();

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
@@ -22,6 +21,7 @@ import { IMPORT_BODY_LIMIT_BYTES } from './import-body';
 import { readCsvImport, readJsonImport, toCsv, toImportRow } from './venue-import';
 import { ImportResultView, VenuePageView, VenueView, WhitelistView } from './venue.views';
 import { VenuesService } from './venues.service';
+import { ApiErrors } from '../common/error.views';
 
 export class SinceQuery {
   @ApiPropertyOptional({ description: 'the version the terminal holds; answers only what changed after it' })
@@ -52,6 +52,7 @@ const IMPORT_DESCRIPTION = [
 
 @ApiTags('venues')
 @ApiBearerAuth()
+@ApiErrors([401, 403])
 @Controller('venues')
 export class VenuesController {
   constructor(private readonly venues: VenuesService) {}
@@ -59,6 +60,7 @@ export class VenuesController {
   @Post()
   @ApiOperation({ summary: 'List a venue on the whitelist (应用清单)' })
   @ApiCreatedResponse({ type: VenueView })
+  @ApiErrors([400, 409], { 409: 'DUPLICATE_VENUE: a venue with this code exists' })
   create(@Body() dto: CreateVenueDto, @Actor() actor: string) {
     return this.venues.create(dto, actor);
   }
@@ -66,6 +68,7 @@ export class VenuesController {
   @Get()
   @ApiOperation({ summary: 'Venues by type, region, status and a search over names and codes' })
   @ApiOkResponse({ type: VenuePageView })
+  @ApiErrors([400])
   list(@Query() query: VenueListQuery) {
     return this.venues.list(query);
   }
@@ -78,7 +81,10 @@ export class VenuesController {
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ schema: { oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/CreateVenueDto' } }, { type: 'string' }] } })
   @ApiOkResponse({ type: ImportResultView })
-  @ApiBadRequestResponse({ description: 'some row is bad: details name row and field; nothing was written' })
+  @ApiErrors([400, 409, 413, 415], {
+    400: 'VALIDATION_FAILED: some row is bad: details name row and field; nothing was written',
+    409: 'DUPLICATE_VENUE: a venue of the import was created meanwhile; nothing was written',
+  })
   importVenues(
     @Body() body: unknown,
     @Query() query: ImportQuery,
@@ -93,6 +99,7 @@ export class VenuesController {
   @ApiOperation({ summary: 'Every listed venue as CSV (default) or JSON, in the form POST /venues/import takes back unchanged' })
   @ApiProduces('text/csv', 'application/json')
   @ApiOkResponse({ description: 'an attachment named whitelist-v<version>.csv or .json' })
+  @ApiErrors([400])
   async exportVenues(@Query() query: ExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { version, venues } = await this.venues.exportable();
     const format = query.format ?? 'csv';
@@ -103,7 +110,9 @@ export class VenuesController {
   }
 
   @Get(':code')
+  @ApiOperation({ summary: 'One venue, delisted ones included' })
   @ApiOkResponse({ type: VenueView })
+  @ApiErrors([404])
   get(@Param('code') code: string) {
     return this.venues.get(code);
   }
@@ -111,6 +120,7 @@ export class VenuesController {
   @Patch(':code')
   @ApiOperation({ summary: 'Change a venue (suspend and reactivate with status)' })
   @ApiOkResponse({ type: VenueView })
+  @ApiErrors([400, 404, 409], { 409: 'VENUE_DELISTED: a delisted venue changes only by importing it again' })
   update(@Param('code') code: string, @Body() dto: UpdateVenueDto, @Actor() actor: string) {
     return this.venues.update(code, dto, actor);
   }
@@ -119,12 +129,13 @@ export class VenuesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delist: the venue stays in history, taps there are declined VENUE_NOT_LISTED' })
   @ApiNoContentResponse()
+  @ApiErrors([404])
   async delist(@Param('code') code: string, @Actor() actor: string): Promise<void> {
     await this.venues.delist(code, actor);
   }
 }
 
-@ApiTags('parameters')
+@ApiTags('whitelist')
 @ApiBearerAuth()
 @Controller('whitelist')
 export class WhitelistController {
@@ -134,6 +145,7 @@ export class WhitelistController {
   @Access('admin-or-terminal')
   @ApiOperation({ summary: 'Parameter download for terminals: the whitelist, whole or as a delta since a version' })
   @ApiOkResponse({ type: WhitelistView })
+  @ApiErrors([400, 401])
   get(@Query() query: SinceQuery) {
     return this.venues.whitelist(query.since);
   }
