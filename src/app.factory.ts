@@ -93,6 +93,15 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
       .setDescription('Back office in miniature of the Sichuan–Chongqing one-card scheme (一卡走川渝)')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'admin key or terminal key' })
+      // In the order of SPEC's sections, so /docs reads like the contract.
+      .addTag('cards', 'The card registry: issue, report lost, replace, top up (SPEC §2)')
+      .addTag('venues', 'The venue whitelist (应用清单) and its audit trail (SPEC §3)')
+      .addTag('taps', 'Tap decisions, the journal, decline reasons and metro journeys (SPEC §4)')
+      .addTag('terminals', 'Terminals and their keys (SPEC §3)')
+      .addTag('whitelist', 'Parameter download for terminals: whitelist and hotlist (SPEC §3)')
+      .addTag('money', 'Fare rules and clearing (SPEC §5)')
+      .addTag('simulation', 'Integration-test tools; absent with SIM_API=false (SPEC §6)')
+      .addTag('operations', 'Health and metrics, without a key (SPEC §7)')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,12 +1,17 @@
+import { TAP_EXAMPLE_NOW } from '../src/taps/tap.views';
 import { bearer, expectError, local, TUESDAY } from './support/factories';
 import { ADMIN, freezeClock, newCard, startTestApp, tap, TestApp } from './support/test-app';
 
 interface OpenApiOperation {
-  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
-  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+  summary?: string;
+  tags?: string[];
+  parameters?: { in: string; name: string }[];
+  requestBody?: { content: Record<string, { schema: { $ref?: string }; examples?: Record<string, { value: Record<string, unknown> }> }> };
+  responses: Record<string, { content?: Record<string, { schema: { $ref?: string }; examples?: Record<string, { value: Record<string, unknown> }> }> }>;
   security?: unknown[];
 }
 type OpenApiDocument = {
+  tags?: { name: string }[];
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>; securitySchemes?: Record<string, unknown> };
 };
@@ -116,6 +121,56 @@ describe('operations: health, metrics, OpenAPI and the simulated clock', () => {
       expect(response('post', '/terminals', '201')).toBeDefined();
       expect(response('get', '/sim/clock', '200')).toBeDefined();
       expect(Object.values(doc.components.securitySchemes ?? {})).toEqual([expect.objectContaining({ type: 'http', scheme: 'bearer' })]);
+    });
+
+    const operations = () =>
+      Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation })),
+      );
+    const errorSchema = (operation: OpenApiOperation, status: string) => operation.responses[status]?.content?.['application/json']?.schema.$ref;
+
+    it('gives every operation a summary and a tag, the tags in the order of the SPEC', () => {
+      expect(doc.tags?.map((tag) => tag.name)).toEqual(['cards', 'venues', 'taps', 'terminals', 'whitelist', 'money', 'simulation', 'operations']);
+      const tagNames = new Set(doc.tags?.map((tag) => tag.name));
+      const lacking = operations().filter(({ operation }) => !operation.summary || operation.tags?.length !== 1 || !tagNames.has(operation.tags[0]));
+      expect(lacking.map(({ name }) => name)).toEqual([]);
+    });
+
+    it('documents 400 on every operation with input and 401 on every one that needs a key, with the one error schema', () => {
+      const missing: string[] = [];
+      for (const { name, operation } of operations()) {
+        const takesInput = operation.requestBody !== undefined || (operation.parameters ?? []).some((p) => p.in === 'query');
+        if (takesInput && errorSchema(operation, '400') !== '#/components/schemas/ErrorView') missing.push(`${name} 400`);
+        if (operation.security && errorSchema(operation, '401') !== '#/components/schemas/ErrorView') missing.push(`${name} 401`);
+        for (const status of Object.keys(operation.responses).filter((s) => /^4/.test(s))) {
+          if (errorSchema(operation, status) !== '#/components/schemas/ErrorView') missing.push(`${name} ${status} schema`);
+        }
+      }
+      expect(missing).toEqual([]);
+      expect(Object.keys(doc.components.schemas.ErrorView.properties ?? {})).toEqual(['statusCode', 'code', 'message', 'details']);
+      expect(doc.components.schemas.ErrorView.required).toEqual(['statusCode', 'code', 'message']);
+      expect(Object.keys(doc.components.schemas.ErrorDetailView.properties ?? {})).toEqual(['field', 'message', 'constraint', 'row']);
+    });
+
+    it('gives POST /taps examples that are true: each request, posted on the seed data, gets the answer shown beside it', async () => {
+      const operation = doc.paths['/taps'].post;
+      const requests = operation.requestBody?.content['application/json'].examples ?? {};
+      const answers = operation.responses['200'].content?.['application/json'].examples ?? {};
+      expect(Object.keys(requests)).toEqual(Object.keys(answers));
+      expect(Object.keys(requests).length).toBeGreaterThan(1);
+      const sandbox = await startTestApp();
+      try {
+        await freezeClock(sandbox, TAP_EXAMPLE_NOW);
+        for (const [name, example] of Object.entries(requests)) {
+          const shown = answers[name].value as { decision: string; reason: string | null; action: string; itemId?: string; journey?: { id: string } };
+          expect({ name, consistent: (shown.decision === 'APPROVED') === (shown.reason === null) }).toEqual({ name, consistent: true });
+          if (shown.itemId !== undefined) expect(['BORROW', 'RETURN']).toContain(shown.action);
+          const answer = (await sandbox.http.post('/taps').set(ADMIN).send(example.value).expect(200)).body;
+          expect({ name, answer }).toEqual({ name, answer: shown.journey ? { ...shown, journey: { ...shown.journey, id: answer.journey.id } } : shown });
+        }
+      } finally {
+        await sandbox.close();
+      }
     });
 
     it('serves the OpenAPI UI at /docs without a key', async () => {

@@ -5,6 +5,7 @@ import { PageQuery } from '../common/pagination';
 import { AuditEntity } from './audit-entry.entity';
 import { AuditService } from './audit.service';
 import { AuditPageView } from './audit.views';
+import { ApiErrors } from '../common/error.views';
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['venue', 'card', 'terminal'] })
@@ -16,7 +17,7 @@ export class AuditQuery extends PageQuery {
   key?: string;
 }
 
-@ApiTags('audit')
+@ApiTags('venues')
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
@@ -25,6 +26,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: 'Who changed what, when, before and after, for every venue, card and terminal change' })
   @ApiOkResponse({ type: AuditPageView })
+  @ApiErrors([400, 401, 403])
   list(@Query() query: AuditQuery) {
     return this.audit.list(query);
   }

@@ -24,8 +24,8 @@ export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-/** What one position of a cursor's sort key must be: a row id, or a key of a documented form. */
-export type CursorPart = 'id' | RegExp;
+/** What one position of a cursor's sort key must be: a row id, an instant (epoch ms), or a key of a documented form. */
+export type CursorPart = 'id' | 'instant' | RegExp;
 
 /** Row ids are PostgreSQL `integer`s. */
 export const MAX_ROW_ID = 2_147_483_647;
@@ -33,8 +33,8 @@ export const MAX_ROW_ID = 2_147_483_647;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 const partIsValid = (part: CursorPart, value: unknown) =>
-  part === 'id'
-    ? typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_ROW_ID
+  part === 'id' || part === 'instant'
+    ? typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && (part === 'instant' || value <= MAX_ROW_ID)
     : typeof value === 'string' && part.test(value);
 
 /**

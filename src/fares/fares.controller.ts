@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { Access } from '../auth/access.decorator';
 import holidays from '../seed/holidays.json';
 import { FaresService } from './fares.service';
+import { ApiErrors } from '../common/error.views';
 
-@ApiTags('fares')
+@ApiTags('money')
 @ApiBearerAuth()
 @Controller('fare-rules')
 export class FaresController {
@@ -14,6 +15,7 @@ export class FaresController {
   @Access('admin-or-terminal')
   @ApiOperation({ summary: 'The fare rules in force: metro distance bands, journey times, bus transfers, discounts, concessions, holidays' })
   @ApiOkResponse({ schema: { type: 'object', properties: { regions: { type: 'object' }, calendar: { type: 'object' } } } })
+  @ApiErrors([401])
   get() {
     return { regions: this.fares.rules.regions, calendar: holidays };
   }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiT
 import { validationFailed } from '../common/errors';
 import { isRealDate } from '../common/time';
 import { SettlementService } from './settlement.service';
+import { ApiErrors } from '../common/error.views';
 
 class SettlementLineView {
   @ApiProperty({ enum: ['SICHUAN', 'CHONGQING'] }) issuerRegion: string;
@@ -24,7 +25,7 @@ class SettlementView {
   @ApiProperty({ description: 'approved taps of a card at a venue of the other region' }) crossRegionTaps: number;
 }
 
-@ApiTags('settlement')
+@ApiTags('money')
 @ApiBearerAuth()
 @Controller('settlements')
 export class SettlementController {
@@ -34,6 +35,7 @@ export class SettlementController {
   @ApiParam({ name: 'date', example: '2025-03-01', description: 'business day (Asia/Shanghai)' })
   @ApiOperation({ summary: "A business day's clearing: charges by issuer and acquirer region, and the net positions" })
   @ApiOkResponse({ type: SettlementView })
+  @ApiErrors([400, 401, 403])
   forDay(@Param('date') date: string) {
     if (!isRealDate(date)) throw validationFailed([{ field: 'date', message: 'date must be a real date written YYYY-MM-DD', constraint: 'date' }]);
     return this.settlement.forDay(date);

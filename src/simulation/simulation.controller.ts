@@ -2,13 +2,17 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/comm
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Clock } from '../common/clock';
 import { toShanghaiIso } from '../common/time';
+import { regionOfIssuer } from '../cards/card-rules';
+import { MAGIC_CARDS } from '../seed/magic-cards';
 import { SeedService } from '../seed/seed.service';
-import { AdvanceClockDto, ClockView, FaultsDto, FaultsView, SetClockDto } from './dto/simulation.dto';
+import { AdvanceClockDto, ClockView, FaultsDto, FaultsView, MagicCardListView, SetClockDto } from './dto/simulation.dto';
 import { SimulationState } from './simulation-state';
+import { ApiErrors } from '../common/error.views';
 
 /** Integration-test tools; not mounted at all when SIM_API=false (every route answers 404). */
 @ApiTags('simulation')
 @ApiBearerAuth()
+@ApiErrors([401, 403])
 @Controller('sim')
 export class SimulationController {
   constructor(
@@ -18,6 +22,7 @@ export class SimulationController {
   ) {}
 
   @Get('clock')
+  @ApiOperation({ summary: "The service's now, and whether it is frozen" })
   @ApiOkResponse({ type: ClockView })
   getClock(): ClockView {
     return this.clockView();
@@ -26,6 +31,7 @@ export class SimulationController {
   @Put('clock')
   @ApiOperation({ summary: "Freeze the service's now at an instant" })
   @ApiOkResponse({ type: ClockView })
+  @ApiErrors([400])
   async setClock(@Body() dto: SetClockDto): Promise<ClockView> {
     await this.clock.freeze(Date.parse(dto.now));
     return this.clockView();
@@ -35,6 +41,7 @@ export class SimulationController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move now forward, freezing it there if it was running' })
   @ApiOkResponse({ type: ClockView })
+  @ApiErrors([400])
   async advance(@Body() dto: AdvanceClockDto): Promise<ClockView> {
     await this.clock.advance(dto.seconds);
     return this.clockView();
@@ -46,6 +53,21 @@ export class SimulationController {
   async release(): Promise<ClockView> {
     await this.clock.release();
     return this.clockView();
+  }
+
+  @Get('magic-cards')
+  @ApiOperation({ summary: 'The seeded magic cards, each with the decision or reason it is there to produce' })
+  @ApiOkResponse({ type: MagicCardListView })
+  magicCards(): MagicCardListView {
+    return {
+      items: MAGIC_CARDS.map((card) => ({
+        cardNumber: card.cardNumber,
+        region: regionOfIssuer(card.issuerCode),
+        status: card.status,
+        what: card.what,
+        expect: card.expect,
+      })),
+    };
   }
 
   @Post('reset')
@@ -61,6 +83,7 @@ export class SimulationController {
   @Put('faults')
   @ApiOperation({ summary: 'Make POST /taps slower, or answer 503 INJECTED_FAULT at a seeded rate (nothing recorded)' })
   @ApiOkResponse({ type: FaultsView })
+  @ApiErrors([400])
   setFaults(@Body() dto: FaultsDto): FaultsView {
     const settings = { latencyMs: dto.latencyMs ?? 0, errorRate: dto.errorRate ?? 0, seed: dto.seed ?? 1 };
     this.state.setFaults(settings);
@@ -69,6 +92,7 @@ export class SimulationController {
 
   @Delete('faults')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Stop injecting faults' })
   @ApiNoContentResponse()
   clearFaults(): void {
     this.state.clearFaults();

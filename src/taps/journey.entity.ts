@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { epochMs, nullableNumber } from '../database/columns';
 
-export type JourneyStatus = 'OPEN' | 'COMPLETE' | 'INCOMPLETE';
+export const JOURNEY_STATUSES = ['OPEN', 'COMPLETE', 'INCOMPLETE'] as const;
+export type JourneyStatus = (typeof JOURNEY_STATUSES)[number];
 
 /** A metro journey: opened by an approved ENTRY, closed by an EXIT or by the next ENTRY. */
 @Entity('journey')

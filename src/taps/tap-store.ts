@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Card } from '../cards/card.entity';
 import { hydrate } from '../database/hydrate';
 import { Transactions } from '../database/transactions';
-import { chunked, placeholders, Row, Statement, UnitOfWork, valuesList } from '../database/unit-of-work';
+import { chunked, placeholders, Row, Statement, toPostgres, UnitOfWork, valuesList } from '../database/unit-of-work';
+import { toShanghaiIso } from '../common/time';
 import { ledgerInserts } from '../ledger/ledger-statements';
 import { AuditChange, capacityKey, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, OpenLoan, RecentTap } from './tap-group';
 import type { TapRequest } from './tap-plan';
 import type { OpenJourneyFacts } from './tap-decision';
-import type { TapResult } from './tap-result';
+import type { JourneyStatus } from './journey.entity';
+import type { JourneyView, TapResult } from './tap-result';
 import type { TapAction } from './tap.entity';
 import type { Venue } from '../venues/venue.entity';
 
@@ -196,6 +198,55 @@ export class TapStore {
     if (balanceChanges !== balances.length) {
       throw new Error(`A card balance changed under a locked tap group (${balanceChanges} of ${balances.length} updated)`);
     }
+  }
+
+  async cardExists(manager: EntityManager, cardNumber: string): Promise<boolean> {
+    const rows = await this.query(manager, 'SELECT 1 AS hit FROM card WHERE card_number = ?', [cardNumber]);
+    return rows.length > 0;
+  }
+
+  /**
+   * A card's journeys, newest entry first (ties by id), `limit` of them after the cursor key
+   * `[entryAt, id]` of the previous page; served by ix_journey_card_entry.
+   */
+  async journeysOf(
+    manager: EntityManager,
+    cardNumber: string,
+    filter: { status?: JourneyStatus; after: [number, string] | null; limit: number },
+  ): Promise<(JourneyView & { entryAtMs: number })[]> {
+    const where = ['card_number = ?'];
+    const params: unknown[] = [cardNumber];
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.after) {
+      where.push('(entry_at < ? OR (entry_at = ? AND id < ?))');
+      params.push(filter.after[0], filter.after[0], filter.after[1]);
+    }
+    params.push(filter.limit);
+    const rows = await this.query(
+      manager,
+      `SELECT id, network, status, entry_venue_code, entry_at, exit_venue_code, exit_at, distance_km, fare_fen FROM journey
+       WHERE ${where.join(' AND ')} ORDER BY entry_at DESC, id DESC LIMIT ?`,
+      params,
+    );
+    return rows.map((row) => ({
+      id: row.id as string,
+      status: row.status as JourneyStatus,
+      network: row.network as string,
+      entryVenueCode: row.entry_venue_code as string,
+      entryAt: toShanghaiIso(Number(row.entry_at)),
+      exitVenueCode: (row.exit_venue_code as string | null) ?? null,
+      exitAt: row.exit_at === null || row.exit_at === undefined ? null : toShanghaiIso(Number(row.exit_at)),
+      distanceKm: row.distance_km === null || row.distance_km === undefined ? null : Number(row.distance_km),
+      fareFen: Number(row.fare_fen),
+      entryAtMs: Number(row.entry_at),
+    }));
+  }
+
+  private query(manager: EntityManager, sql: string, params: unknown[]): Promise<Row[]> {
+    return manager.query(this.transactions.isPostgres ? toPostgres(sql) : sql, params);
   }
 
   private auditStatement(entity: 'card' | 'venue', keys: string[], after: number): Statement {

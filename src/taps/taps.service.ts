@@ -5,7 +5,7 @@ import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { sha256 } from '../auth/principal';
 import { Clock } from '../common/clock';
-import { DomainError, ErrorCode, FieldError, validationFailed } from '../common/errors';
+import { DomainError, ErrorCode, FieldError, notFound, validationFailed } from '../common/errors';
 import { flattenValidationErrors } from '../common/validation';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -17,12 +17,12 @@ import type { UnitOfWork } from '../database/unit-of-work';
 import { MetricsService } from '../metrics/metrics.service';
 import { VenueDirectory } from '../venues/venue-directory';
 import type { Venue } from '../venues/venue.entity';
-import { TapDto, TapJournalQuery } from './dto/tap.dto';
+import { JourneyListQuery, TapDto, TapJournalQuery } from './dto/tap.dto';
 import { PRICING, TapPricing } from './pricing';
 import { decideTap, HistoryFacts, TapInput } from './tap-decision';
 import { TapGroup } from './tap-group';
 import { planWrites, TapRequest } from './tap-plan';
-import type { TapResult } from './tap-result';
+import type { JourneyView, TapResult } from './tap-result';
 import { Tap } from './tap.entity';
 import { TapStore } from './tap-store';
 
@@ -198,6 +198,16 @@ export class TapsService {
     if (query.to) qb.andWhere('t.occurredAt < :to', { to: Date.parse(query.to) });
     if (after) qb.andWhere('t.id > :after', { after: after[0] });
     return toPage(await qb.getMany(), limit, (t) => t.response, (t) => [t.id]);
+  }
+
+  /** A card's metro journeys, newest first; 404 for an unknown card. */
+  async journeysOf(cardNumber: string, query: JourneyListQuery): Promise<Page<JourneyView>> {
+    const manager = this.taps.manager;
+    if (!(await this.store.cardExists(manager, cardNumber))) throw notFound(`Card ${cardNumber}`);
+    const limit = query.limit ?? 50;
+    const after = decodeCursor(query.cursor, ['instant', /^[0-9a-f-]{36}$/]);
+    const rows = await this.store.journeysOf(manager, cardNumber, { status: query.status, after: after as [number, string] | null, limit: limit + 1 });
+    return toPage(rows, limit, ({ entryAtMs: _, ...view }) => view, (row) => [row.entryAtMs, row.id]);
   }
 }
 

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
@@ -23,6 +22,7 @@ import { IMPORT_BODY_LIMIT_BYTES } from './import-body';
 import { readCsvImport, readJsonImport, toCsv, toImportRow } from './venue-import';
 import { ImportResultView, VenuePageView, VenueView, WhitelistView } from './venue.views';
 import { VenuesService } from './venues.service';
+import { ApiErrors } from '../common/error.views';
 
 /** Versions are PostgreSQL `integer`s: a larger `since` could match nothing and would overflow the column. */
 const MAX_VERSION = 2_147_483_647;
@@ -56,6 +56,7 @@ const IMPORT_DESCRIPTION = [
 
 @ApiTags('venues')
 @ApiBearerAuth()
+@ApiErrors([401, 403])
 @Controller('venues')
 export class VenuesController {
   constructor(private readonly venues: VenuesService) {}
@@ -63,6 +64,7 @@ export class VenuesController {
   @Post()
   @ApiOperation({ summary: 'List a venue on the whitelist (应用清单)' })
   @ApiCreatedResponse({ type: VenueView })
+  @ApiErrors([400, 409], { 409: 'DUPLICATE_VENUE: a venue with this code exists' })
   create(@Body() dto: CreateVenueDto, @Actor() actor: string) {
     return this.venues.create(dto, actor);
   }
@@ -70,6 +72,7 @@ export class VenuesController {
   @Get()
   @ApiOperation({ summary: 'Venues by type, region, status and a search over names and codes' })
   @ApiOkResponse({ type: VenuePageView })
+  @ApiErrors([400])
   list(@Query() query: VenueListQuery) {
     return this.venues.list(query);
   }
@@ -82,7 +85,10 @@ export class VenuesController {
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ schema: { oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/CreateVenueDto' } }, { type: 'string' }] } })
   @ApiOkResponse({ type: ImportResultView })
-  @ApiBadRequestResponse({ description: 'some row is bad: details name row and field; nothing was written' })
+  @ApiErrors([400, 409, 413, 415], {
+    400: 'VALIDATION_FAILED: some row is bad: details name row and field; nothing was written',
+    409: 'DUPLICATE_VENUE: a venue of the import was created meanwhile; nothing was written',
+  })
   importVenues(
     @Body() body: unknown,
     @Query() query: ImportQuery,
@@ -97,6 +103,7 @@ export class VenuesController {
   @ApiOperation({ summary: 'Every listed venue as CSV (default) or JSON, in the form POST /venues/import takes back unchanged' })
   @ApiProduces('text/csv', 'application/json')
   @ApiOkResponse({ description: 'an attachment named whitelist-v<version>.csv or .json' })
+  @ApiErrors([400])
   async exportVenues(@Query() query: ExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { version, venues } = await this.venues.exportable();
     const format = query.format ?? 'csv';
@@ -107,7 +114,9 @@ export class VenuesController {
   }
 
   @Get(':code')
+  @ApiOperation({ summary: 'One venue, delisted ones included' })
   @ApiOkResponse({ type: VenueView })
+  @ApiErrors([404])
   get(@Param('code') code: string) {
     return this.venues.get(code);
   }
@@ -115,6 +124,7 @@ export class VenuesController {
   @Patch(':code')
   @ApiOperation({ summary: 'Change a venue (suspend and reactivate with status)' })
   @ApiOkResponse({ type: VenueView })
+  @ApiErrors([400, 404, 409], { 409: 'VENUE_DELISTED: a delisted venue changes only by importing it again' })
   update(@Param('code') code: string, @Body() dto: UpdateVenueDto, @Actor() actor: string) {
     return this.venues.update(code, dto, actor);
   }
@@ -123,12 +133,13 @@ export class VenuesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delist: the venue stays in history, taps there are declined VENUE_NOT_LISTED' })
   @ApiNoContentResponse()
+  @ApiErrors([404])
   async delist(@Param('code') code: string, @Actor() actor: string): Promise<void> {
     await this.venues.delist(code, actor);
   }
 }
 
-@ApiTags('parameters')
+@ApiTags('whitelist')
 @ApiBearerAuth()
 @Controller('whitelist')
 export class WhitelistController {
@@ -138,6 +149,7 @@ export class WhitelistController {
   @Access('admin-or-terminal')
   @ApiOperation({ summary: 'Parameter download for terminals: the whitelist, whole or as a delta since a version' })
   @ApiOkResponse({ type: WhitelistView })
+  @ApiErrors([400, 401])
   get(@Query() query: SinceQuery) {
     return this.venues.whitelist(query.since);
   }

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { CARD_STATUSES } from '../../cards/card.entity';
 import { IsTimestampWithOffset } from '../../common/validators';
+import { DECLINE_REASONS } from '../../taps/tap-decision';
 
 export class SetClockDto {
   @ApiProperty({ example: '2025-03-01T08:00:00+08:00' })
@@ -37,4 +39,17 @@ export class FaultsView {
   @ApiProperty() latencyMs: number;
   @ApiProperty() errorRate: number;
   @ApiProperty() seed: number;
+}
+
+export class MagicCardView {
+  @ApiProperty({ example: 'T00000003' }) cardNumber: string;
+  @ApiProperty({ enum: ['SICHUAN', 'CHONGQING', 'OTHER'], example: 'SICHUAN' }) region: string;
+  @ApiProperty({ enum: CARD_STATUSES, example: 'TEMP_LOST' }) status: string;
+  @ApiProperty({ example: 'A Sichuan card reported temporarily lost (TEMP_LOST).' }) what: string;
+  @ApiProperty({ enum: ['APPROVED', ...DECLINE_REASONS], example: 'CARD_LOST', description: 'the decision or decline reason the card is there to produce' })
+  expect: string;
+}
+
+export class MagicCardListView {
+  @ApiProperty({ type: [MagicCardView] }) items: MagicCardView[];
 }

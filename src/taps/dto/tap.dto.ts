@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, Matches, Validat
 import { PageQuery } from '../../common/pagination';
 import { IsTimestampWithOffset } from '../../common/validators';
 import { DECLINE_REASONS } from '../tap-decision';
+import { JOURNEY_STATUSES, JourneyStatus } from '../journey.entity';
 import { TAP_ACTIONS, TapAction } from '../tap.entity';
 
 export class TapDto {
@@ -65,4 +66,10 @@ export class TapBatchDto {
   @ApiProperty({ type: [TapDto], maxItems: MAX_BATCH_TAPS, description: 'each item is a POST /taps body' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH_TAPS)
   taps: unknown[];
+}
+
+export class JourneyListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: JOURNEY_STATUSES })
+  @IsOptional() @IsIn(JOURNEY_STATUSES)
+  status?: JourneyStatus;
 }
