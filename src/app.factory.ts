@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { registerAdminConsole } from './admin/admin.module';
 import { AppModule } from './app.module';
+import { registerBodyParsing } from './common/body-parsing';
+import { answerClientError, answerServiceUnavailableWhileClosing } from './common/http-edge';
 import { registerImportBodyParsing } from './venues/import-body';
 import { AppConfig, DEV_ADMIN_KEY } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
@@ -29,13 +31,24 @@ function requestIdOf(req: IncomingMessage): string {
  * e2e specs and the embedding API all start here.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdOf });
-  // Before Nest registers routes: CSV bodies and per-route body limits (the venue import), the console's files.
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestIdOf,
+    // Errors raised before the router answer in our error body too (src/common/http-edge.ts).
+    clientErrorHandler: answerClientError,
+    return503OnClosing: false,
+  });
+  // Before Nest registers routes: the bodies the API reads (JSON, CSV where a route opts in),
+  // per-route body limits (the venue import), the console's files.
+  registerBodyParsing(adapter.getInstance());
+  answerServiceUnavailableWhileClosing(adapter.getInstance());
   registerImportBodyParsing(adapter.getInstance());
   registerAdminConsole(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Nest's JSON and form parsers are replaced by registerBodyParsing.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

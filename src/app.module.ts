@@ -8,6 +8,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { CardsModule } from './cards/cards.module';
 import { Clock } from './common/clock';
 import { GlobalExceptionFilter } from './common/exception.filter';
+import { QueryParametersGuard } from './common/query-parameters.guard';
 import { createValidationPipe } from './common/validation';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
@@ -83,6 +84,7 @@ export class AppModule implements OnApplicationBootstrap {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: QueryParametersGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
       ],
     };

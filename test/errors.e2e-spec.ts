@@ -111,11 +111,14 @@ describe('SPEC §1 error forms', () => {
       expectError(response, 413, 'PAYLOAD_TOO_LARGE');
     });
 
-    it('answers 415 for a body in a media type the API does not read, and 400 for plain text', async () => {
+    it('answers 415 for a body in any media type but JSON, plain text and forms included (SPEC §1)', async () => {
       const xml = await t.http.post('/cards').set(ADMIN).set('Content-Type', 'application/xml').send('<card/>');
       expectError(xml, 415, 'UNSUPPORTED_MEDIA_TYPE');
       const text = await t.http.post('/cards').set(ADMIN).set('Content-Type', 'text/plain').send('ssn=510104');
-      expectError(text, 400, 'VALIDATION_FAILED');
+      expectError(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      const form = await t.http.post('/cards').set(ADMIN).type('form').send('ssn=510104&name=x&issuerCode=510100');
+      expectError(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(xml.text).not.toContain('xml');
     });
 
     it('answers 404 NOT_FOUND for an unknown route, with or without a key, and for an unknown card', async () => {

@@ -37,7 +37,7 @@ describe('offline terminals', () => {
     ]);
     expect(results[1].result).toMatchObject({ fareFen: 180, balanceFen: 820, journey: { status: 'COMPLETE' } });
     expect(results[3].errors.map((e: { field: string }) => e.field).sort()).toEqual(['action', 'occurredAt']);
-    expect(results[5].errors).toEqual([{ field: 'itemId', message: expect.stringContaining('itemId is required') }]);
+    expect(results[5].errors).toEqual([{ field: 'itemId', constraint: 'required', message: expect.stringContaining('itemId is required') }]);
     // Invalid items wrote nothing; the replay wrote no second row.
     expect((await journalOf(card)).map((r: { tapId: string }) => r.tapId)).toEqual([`B1-${card}-1`, `B1-${card}-2`]);
   });

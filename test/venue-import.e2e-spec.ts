@@ -62,7 +62,7 @@ describe('bulk whitelist import and export', () => {
     const bad = generatedRow('BAD', 4321).replace(',CHONGQING,500100,', ',CHONGQING,510100,');
     const response = await importCsv(generatedCsv('BAD', 5000, { 4321: bad })).expect(400);
     expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('1 bad row') });
-    expect(response.body.details).toEqual([{ row: 4321, field: 'cityCode', message: 'cityCode of a CHONGQING venue must start with 50' }]);
+    expect(response.body.details).toEqual([{ row: 4321, field: 'cityCode', constraint: 'regionPrefix', message: 'cityCode of a CHONGQING venue must start with 50' }]);
     expect(await version()).toBe(before);
     expect(await listedCount()).toBe(listed);
     expect((await venueAudit()).length).toBe(audit);
@@ -139,7 +139,7 @@ describe('bulk whitelist import and export', () => {
       updated: ['GEN-00003'],
       unchanged: ['GEN-00008'],
       errorCount: 1,
-      errors: [{ row: 4, field: 'fareFen', message: 'fareFen is required for BUS_LINE' }],
+      errors: [{ row: 4, field: 'fareFen', constraint: 'required', message: 'fareFen is required for BUS_LINE' }],
     });
     expect(await version()).toBe(before);
     expect((await venueAudit()).length).toBe(audit);
@@ -181,8 +181,9 @@ describe('bulk whitelist import and export', () => {
       .send([row('GEN-00008'), { code: 'GEN-00010', name: '图书馆', type: 'LIBRARY', region: 'SICHUAN', cityCode: '510100', listedFrom: '2025-01-01' }, row('GEN-00008')])
       .expect(400);
     expect(rejected.body.details).toEqual([
-      { row: 2, field: 'type', message: "GEN-00010 is a METRO_STATION; a venue's type cannot change" },
-      { row: 3, field: 'code', message: 'code GEN-00008 is already in row 1' },
+      // Messages name the rule, never the code sent (SPEC §1: an error never quotes a submitted value).
+      { row: 2, field: 'type', constraint: 'immutable', message: "this venue is a METRO_STATION; a venue's type cannot change" },
+      { row: 3, field: 'code', constraint: 'duplicateValue', message: 'this code is already in row 1' },
     ]);
     await t.http.post('/venues/import').set(ADMIN).send({ venues: [] }).expect(400);
     expect(await version()).toBe(before + 1);

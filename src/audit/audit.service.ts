@@ -44,7 +44,7 @@ export class AuditService {
 
   async list(query: { entity?: AuditEntity; key?: string; limit?: number; cursor?: string }): Promise<Page<AuditEntryView>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor(query.cursor, 1);
+    const after = decodeCursor(query.cursor, ['id']);
     const qb = this.entries.createQueryBuilder('a').orderBy('a.id', 'ASC').take(limit + 1);
     if (query.entity) qb.andWhere('a.entity = :entity', { entity: query.entity });
     if (query.key) qb.andWhere('a.entityKey = :key', { key: query.key });

@@ -39,12 +39,12 @@ export class CardsService {
 
   async issue(dto: IssueCardDto, actor: string, cardNumber?: string, balanceFen = 0): Promise<CardView> {
     const ssn = checkSsn(dto.ssn);
-    if (!ssn.valid) throw validationFailed([{ field: 'ssn', message: ssn.message }]);
+    if (!ssn.valid) throw validationFailed([{ field: 'ssn', message: ssn.message, constraint: ssn.constraint }]);
     const today = businessDayOf(this.clock.nowMs());
     const validFrom = dto.validFrom ?? today;
     const validUntil = dto.validUntil ?? addYears(validFrom, 10);
     if (validUntil < validFrom) {
-      throw validationFailed([{ field: 'validUntil', message: 'validUntil must not be before validFrom' }]);
+      throw validationFailed([{ field: 'validUntil', message: 'validUntil must not be before validFrom', constraint: 'dateOrder' }]);
     }
     const ssnHash = hashSsn(ssn.ssn, this.config.ssnHashKey);
     try {
@@ -82,13 +82,13 @@ export class CardsService {
 
   async get(cardNumber: string): Promise<CardView> {
     const card = await this.cards.findOneBy({ cardNumber });
-    if (!card) throw notFound(`Card ${cardNumber}`);
+    if (!card) throw notFound('Card');
     return toCardView(card);
   }
 
   async list(query: CardListQuery): Promise<Page<CardView>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor(query.cursor, 1);
+    const after = decodeCursor(query.cursor, [/^[A-Z0-9]{9}$/]);
     const qb = this.cards.createQueryBuilder('c').orderBy('c.cardNumber', 'ASC').take(limit + 1);
     if (query.region) qb.andWhere('c.region = :region', { region: query.region });
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
@@ -132,7 +132,7 @@ export class CardsService {
       const earlier = await this.ledger.findByReference(manager, reference);
       if (earlier) {
         if (earlier.cardNumber !== cardNumber || earlier.amountFen !== dto.amountFen) {
-          throw new DomainError(409, ErrorCode.IDEMPOTENCY_CONFLICT, `Reference ${dto.reference} was used for another top-up`);
+          throw new DomainError(409, ErrorCode.IDEMPOTENCY_CONFLICT, 'This reference was used for another top-up');
         }
         return { balanceFen: card.balanceFen, replayed: true };
       }
@@ -227,7 +227,7 @@ export class CardsService {
 
   private async lockCard(manager: EntityManager, cardNumber: string): Promise<Card> {
     const card = await manager.findOne(Card, { where: { cardNumber }, lock: this.transactions.lockMode() });
-    if (!card) throw notFound(`Card ${cardNumber}`);
+    if (!card) throw notFound('Card');
     return card;
   }
 

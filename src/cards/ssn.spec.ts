@@ -52,7 +52,7 @@ describe('checkSsn', () => {
     expect(wrong).toHaveLength(10);
     for (const c of wrong) {
       const result = checkSsn(CHENGDU.slice(0, 17) + c);
-      expect(result).toEqual({ valid: false, message: 'ssn check character is wrong' });
+      expect(result).toEqual({ valid: false, constraint: 'ssnCheckCharacter', message: 'ssn check character is wrong' });
     }
   });
 
@@ -87,7 +87,7 @@ describe('checkSsn', () => {
     ['a letter other than X at the end', `${CHENGDU.slice(0, 17)}Y`],
     ['empty', ''],
   ])('rejects a malformed number (%s)', (_label, ssn) => {
-    expect(checkSsn(ssn)).toEqual({ valid: false, message: 'ssn must be 17 digits followed by a digit or X' });
+    expect(checkSsn(ssn)).toEqual({ valid: false, constraint: 'pattern', message: 'ssn must be 17 digits followed by a digit or X' });
   });
 });
 

@@ -16,15 +16,17 @@ export function ssnCheckCharacter(first17: string): string {
   return CHECK_CHARACTERS[sum % 11];
 }
 
-export type SsnCheck = { valid: true; ssn: string; birthDate: string } | { valid: false; message: string };
+export type SsnCheck =
+  | { valid: true; ssn: string; birthDate: string }
+  | { valid: false; message: string; constraint: 'pattern' | 'date' | 'ssnCheckCharacter' };
 
 /** Checks shape, date of birth and check character; accepts a lower-case x. */
 export function checkSsn(input: string): SsnCheck {
   const ssn = input.toUpperCase();
-  if (!SHAPE.test(ssn)) return { valid: false, message: 'ssn must be 17 digits followed by a digit or X' };
+  if (!SHAPE.test(ssn)) return { valid: false, constraint: 'pattern', message: 'ssn must be 17 digits followed by a digit or X' };
   const birthDate = `${ssn.slice(6, 10)}-${ssn.slice(10, 12)}-${ssn.slice(12, 14)}`;
-  if (!isRealDate(birthDate)) return { valid: false, message: `ssn holds no real date of birth (${birthDate})` };
-  if (ssnCheckCharacter(ssn) !== ssn[17]) return { valid: false, message: 'ssn check character is wrong' };
+  if (!isRealDate(birthDate)) return { valid: false, constraint: 'date', message: 'ssn characters 7-14 must be a real date of birth' };
+  if (ssnCheckCharacter(ssn) !== ssn[17]) return { valid: false, constraint: 'ssnCheckCharacter', message: 'ssn check character is wrong' };
   return { valid: true, ssn, birthDate };
 }
 

@@ -24,17 +24,39 @@ export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
+/** What one position of a cursor's sort key must be: a row id, or a key of a documented form. */
+export type CursorPart = 'id' | RegExp;
+
+/** Row ids are PostgreSQL `integer`s. */
+export const MAX_ROW_ID = 2_147_483_647;
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+const partIsValid = (part: CursorPart, value: unknown) =>
+  part === 'id'
+    ? typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_ROW_ID
+    : typeof value === 'string' && part.test(value);
+
+/**
+ * A cursor back to its sort key, or 400 on `cursor` for anything this service did not issue:
+ * not base64url, not JSON, the wrong number of parts, an id that is not a whole number in the
+ * integer range (`[1e400]`, `[1.5]`, `[9007199254740993]`), a key not of its form (`["\u0000"]`).
+ * Every value reaching a query has been checked here.
+ */
+export function decodeCursor(cursor: string | undefined, parts: CursorPart[]): (string | number)[] | null {
   if (cursor === undefined) return null;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === arity && key.every((v) => typeof v === 'string' || typeof v === 'number')) {
-      return key;
+    const bytes = Buffer.from(cursor, 'base64url');
+    if (BASE64URL.test(cursor) && bytes.toString('base64url') === cursor) {
+      const key: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      if (Array.isArray(key) && key.length === parts.length && key.every((v, i) => partIsValid(parts[i], v))) {
+        return key as (string | number)[];
+      }
     }
   } catch {
     // fall through to the validation error
   }
-  throw validationFailed([{ field: 'cursor', message: 'cursor is not one this service issued' }]);
+  throw validationFailed([{ field: 'cursor', constraint: 'format', message: 'cursor is not one this service issued' }]);
 }
 
 /** Fetches `limit + 1` rows to know whether another page exists. */

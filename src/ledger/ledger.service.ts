@@ -42,7 +42,7 @@ export class LedgerService {
 
   async list(cardNumber: string, query: { limit?: number; cursor?: string }): Promise<Page<LedgerEntryView>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor(query.cursor, 1);
+    const after = decodeCursor(query.cursor, ['id']);
     const qb = this.entries
       .createQueryBuilder('l')
       .where('l.cardNumber = :cardNumber', { cardNumber })

@@ -35,7 +35,7 @@ export class SettlementController {
   @ApiOperation({ summary: "A business day's clearing: charges by issuer and acquirer region, and the net positions" })
   @ApiOkResponse({ type: SettlementView })
   forDay(@Param('date') date: string) {
-    if (!isRealDate(date)) throw validationFailed([{ field: 'date', message: 'date must be a real date written YYYY-MM-DD' }]);
+    if (!isRealDate(date)) throw validationFailed([{ field: 'date', message: 'date must be a real date written YYYY-MM-DD', constraint: 'date' }]);
     return this.settlement.forDay(date);
   }
 }

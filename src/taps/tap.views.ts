@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Constraint, CONSTRAINTS } from '../common/errors';
 import { DECLINE_REASONS } from './tap-decision';
 import { TAP_ACTIONS } from './tap.entity';
 
@@ -39,6 +40,7 @@ export class TapPageView {
 export class FieldErrorView {
   @ApiProperty() field: string;
   @ApiProperty() message: string;
+  @ApiProperty({ enum: CONSTRAINTS, description: 'stable code of the rule broken' }) constraint: Constraint;
 }
 
 export class BatchItemResultView {

@@ -54,6 +54,9 @@ export interface RecordedTap {
  * history the action needs, asks the pure core for the decision, and writes the journal row,
  * balance, ledger entries, journey, loan and capacity changes together.
  */
+/** The form of a tapId (TapDto): only such a value of an invalid batch item is echoed in its result. */
+const TAP_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
 @Injectable()
 export class TapsService {
   constructor(
@@ -94,7 +97,7 @@ export class TapsService {
       if (!isUniqueViolation(error)) throw error;
       const earlier = await this.taps.findOneBy({ tapId: input.tapId });
       if (!earlier) throw error;
-      return this.replay(input.tapId, earlier, requestHash);
+      return this.replay(earlier, requestHash);
     }
   }
 
@@ -105,11 +108,13 @@ export class TapsService {
   async recordBatch(items: unknown[], principal: Principal): Promise<BatchItemResult[]> {
     const results: BatchItemResult[] = [];
     for (const [index, item] of items.entries()) {
-      const tapId = typeof (item as { tapId?: unknown })?.tapId === 'string' ? (item as { tapId: string }).tapId : null;
+      // Echoed only when it is a well-formed tapId: an invalid item's value is never answered back.
+      const given = (item as { tapId?: unknown } | null)?.tapId;
+      const tapId = typeof given === 'string' && TAP_ID.test(given) ? given : null;
       const dto = plainToInstance(TapDto, item);
       const errors =
         typeof item !== 'object' || item === null || Array.isArray(item)
-          ? [{ field: `taps[${index}]`, message: 'a tap must be a JSON object' }]
+          ? [{ field: `taps[${index}]`, message: 'a tap must be a JSON object', constraint: 'type' as const }]
           : flattenValidationErrors(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
       if (errors.length > 0) {
         results.push({ index, tapId, status: 'INVALID', errors });
@@ -128,7 +133,7 @@ export class TapsService {
       } catch (error) {
         if (!(error instanceof DomainError) || error.statusCode >= 500) throw error;
         // A 4xx for one item (venue mismatch, tapId reused for another tap) is that item's problem only.
-        results.push({ index, tapId: dto.tapId, status: 'INVALID', errors: error.details ?? [{ field: '', message: `${error.code}: ${error.message}` }] });
+        results.push({ index, tapId: dto.tapId, status: 'INVALID', errors: error.details ?? [{ field: '', message: `${error.code}: ${error.message}`, constraint: 'format' }] });
       }
     }
     return results;
@@ -142,14 +147,14 @@ export class TapsService {
       return principal.venueCode;
     }
     if (dto.venueCode === undefined) {
-      throw validationFailed([{ field: 'venueCode', message: 'venueCode is required with an admin key' }]);
+      throw validationFailed([{ field: 'venueCode', message: 'venueCode is required with an admin key', constraint: 'required' }]);
     }
     return dto.venueCode;
   }
 
-  private replay(tapId: string, earlier: { requestHash: string; response: TapResult }, requestHash: string): RecordedTap {
+  private replay(earlier: { requestHash: string; response: TapResult }, requestHash: string): RecordedTap {
     if (earlier.requestHash !== requestHash) {
-      throw new DomainError(409, ErrorCode.IDEMPOTENCY_CONFLICT, `tapId ${tapId} was already used for a different tap`);
+      throw new DomainError(409, ErrorCode.IDEMPOTENCY_CONFLICT, 'This tapId was already used for a different tap');
     }
     return { result: earlier.response, replayed: true };
   }
@@ -161,7 +166,7 @@ export class TapsService {
     terminalId: string | null,
   ): Promise<RecordedTap> {
     const earlier = await this.store.findTap(manager, input.tapId);
-    if (earlier) return this.replay(input.tapId, earlier, requestHash);
+    if (earlier) return this.replay(earlier, requestHash);
 
     const nowMs = this.clock.nowMs();
     const card = await this.store.lockCard(manager, input.cardNumber);
@@ -333,7 +338,7 @@ export class TapsService {
 
   async journal(query: TapJournalQuery): Promise<Page<TapResult>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor(query.cursor, 1);
+    const after = decodeCursor(query.cursor, ['id']);
     const qb = this.taps.createQueryBuilder('t').orderBy('t.id', 'ASC').take(limit + 1);
     if (query.cardNumber) qb.andWhere('t.cardNumber = :cardNumber', { cardNumber: query.cardNumber });
     if (query.venueCode) qb.andWhere('t.venueCode = :venueCode', { venueCode: query.venueCode });

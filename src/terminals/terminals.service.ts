@@ -26,9 +26,9 @@ export class TerminalsService {
     const apiKey = `tk_${randomBytes(24).toString('base64url')}`;
     const terminal = await this.transactions.run(async (manager) => {
       const venue = await manager.findOneBy(Venue, { code: venueCode });
-      if (!venue) throw notFound(`Venue ${venueCode}`);
+      if (!venue) throw notFound('Venue');
       if (venue.delistedAt !== null) {
-        throw new DomainError(409, ErrorCode.VENUE_DELISTED, `Venue ${venueCode} is delisted`);
+        throw new DomainError(409, ErrorCode.VENUE_DELISTED, 'This venue is delisted');
       }
       const now = this.clock.nowMs();
       const row: Terminal = { terminalId: randomUUID(), venueCode, keyHash: sha256(apiKey), createdAt: now, revokedAt: null };
@@ -41,7 +41,7 @@ export class TerminalsService {
 
   async list(query: { venueCode?: string; limit?: number; cursor?: string }): Promise<Page<TerminalView>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor(query.cursor, 1);
+    const after = decodeCursor(query.cursor, [/^[0-9a-f-]{36}$/]);
     const qb = this.terminals.createQueryBuilder('t').orderBy('t.terminalId', 'ASC').take(limit + 1);
     if (query.venueCode) qb.andWhere('t.venueCode = :venueCode', { venueCode: query.venueCode });
     if (after) qb.andWhere('t.terminalId > :after', { after: after[0] });
@@ -52,7 +52,7 @@ export class TerminalsService {
   async revoke(terminalId: string, actor: string): Promise<void> {
     await this.transactions.run(async (manager) => {
       const terminal = await manager.findOneBy(Terminal, { terminalId });
-      if (!terminal) throw notFound(`Terminal ${terminalId}`);
+      if (!terminal) throw notFound('Terminal');
       if (terminal.revokedAt !== null) return;
       const now = this.clock.nowMs();
       await manager.update(Terminal, { terminalId }, { revokedAt: now });

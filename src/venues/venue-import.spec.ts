@@ -116,10 +116,10 @@ describe('reading CSV', () => {
     const read = readCsvImport('code,name,type,region,city,code\nX,Y,MUSEUM,SICHUAN,510100,X\n');
     expect(read.rows).toEqual([]);
     expect(read.errors).toEqual([
-      { row: 0, field: 'city', message: expect.stringContaining('unknown column') },
-      { row: 0, field: 'code', message: 'column appears twice' },
-      { row: 0, field: 'cityCode', message: 'required column missing' },
-      { row: 0, field: 'listedFrom', message: 'required column missing' },
+      { row: 0, field: 'city', constraint: 'unknownField', message: expect.stringContaining('unknown column') },
+      { row: 0, field: 'code', constraint: 'duplicateField', message: 'column appears twice' },
+      { row: 0, field: 'cityCode', constraint: 'required', message: 'required column missing' },
+      { row: 0, field: 'listedFrom', constraint: 'required', message: 'required column missing' },
     ]);
   });
 
@@ -127,16 +127,16 @@ describe('reading CSV', () => {
     const csv = `${HEADER}\n\nA,B\nCQ-MUS-1,博物馆,MUSEUM,CHONGQING,500100,,2025-01-01,,Mon 9-5,,,,,,,\n`;
     const read = readCsvImport(csv);
     expect(read.errors).toEqual([
-      { row: 2, field: '', message: 'has 2 cells; the header has 16' },
-      { row: 3, field: 'openingHours', message: expect.stringContaining('openingHours must be JSON or like') },
+      { row: 2, field: '', constraint: 'format', message: 'has 2 cells; the header has 16' },
+      { row: 3, field: 'openingHours', constraint: 'format', message: expect.stringContaining('openingHours must be JSON or like') },
     ]);
   });
 
   it('refuses more than 10,000 rows', () => {
     const csv = `${HEADER}\n` + 'X\n'.repeat(10_001);
-    expect(readCsvImport(csv).errors).toEqual([{ row: 0, field: 'body', message: expect.stringContaining('at most 10000 rows') }]);
+    expect(readCsvImport(csv).errors).toEqual([{ row: 0, field: 'body', constraint: 'length', message: expect.stringContaining('at most 10000 rows') }]);
     expect(readJsonImport(new Array(10_001).fill({})).errors[0].message).toContain('at most 10000 rows');
-    expect(readJsonImport({ venues: [] }).errors).toEqual([{ row: 0, field: 'body', message: 'the body must be a JSON array of venues' }]);
+    expect(readJsonImport({ venues: [] }).errors).toEqual([{ row: 0, field: 'body', constraint: 'type', message: 'the body must be a JSON array of venues' }]);
   });
 });
 
@@ -147,15 +147,15 @@ describe('checking rows', () => {
     );
     expect(checked.venues.map((v) => v.row)).toEqual([1]);
     expect(checked.errors).toEqual([
-      { row: 2, field: 'cityCode', message: 'cityCode of a CHONGQING venue must start with 50' },
-      { row: 3, field: 'colour', message: 'property colour should not exist' },
-      { row: 4, field: '', message: 'a venue must be an object' },
+      { row: 2, field: 'cityCode', constraint: 'regionPrefix', message: 'cityCode of a CHONGQING venue must start with 50' },
+      { row: 3, field: 'colour', constraint: 'unknownField', message: 'colour is not a field of this endpoint' },
+      { row: 4, field: '', constraint: 'type', message: 'a venue must be an object' },
     ]);
   });
 
   it('treats a code given twice as an error of the later row', () => {
     const checked = checkImportRows(readJsonImport([MUSEUM, { ...MUSEUM, name: '另一个' }]));
-    expect(checked.errors).toEqual([{ row: 2, field: 'code', message: 'code CQ-MUS-SX is already in row 1' }]);
+    expect(checked.errors).toEqual([{ row: 2, field: 'code', constraint: 'duplicateValue', message: 'this code is already in row 1' }]);
   });
 });
 
@@ -183,7 +183,7 @@ describe('planning the upsert', () => {
   it('relists a delisted venue and refuses to change a type', () => {
     expect(plan([MUSEUM], [stored(MUSEUM, { delistedAt: 1 })]).updated[0].relist).toBe(true);
     const result = plan([{ ...MUSEUM, type: 'LIBRARY', dailyCapacity: undefined }], [stored(MUSEUM)]);
-    expect(result.errors).toEqual([{ row: 1, field: 'type', message: "CQ-MUS-SX is a MUSEUM; a venue's type cannot change" }]);
+    expect(result.errors).toEqual([{ row: 1, field: 'type', constraint: 'immutable', message: "this venue is a MUSEUM; a venue's type cannot change" }]);
   });
 
   it('finds the CSV export of stored venues unchanged', () => {

@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import type { FieldError } from '../common/errors';
 import { CreateVenueDto } from './dto/venue.dto';
+import { isNameableKey } from '../common/input-safety';
 import { checkVenueInput } from './venue-input';
 import { storedVenueFields } from './venue-rules';
 import type { OpeningHoursRule, Venue } from './venue.entity';
@@ -54,7 +55,7 @@ export interface ImportRows {
 
 export function readJsonImport(body: unknown): ImportRows {
   if (!Array.isArray(body)) {
-    return { format: 'json', rows: [], errors: [{ row: 0, field: 'body', message: 'the body must be a JSON array of venues' }] };
+    return { format: 'json', rows: [], errors: [{ row: 0, field: 'body', constraint: 'type', message: 'the body must be a JSON array of venues' }] };
   }
   if (body.length > IMPORT_MAX_ROWS) return { format: 'json', rows: [], errors: [tooManyRows(body.length)] };
   return { format: 'json', rows: body.map((plain, i) => ({ row: i + 1, plain })), errors: [] };
@@ -68,7 +69,7 @@ export function readJsonImport(body: unknown): ImportRows {
  */
 export function readCsvImport(text: string): ImportRows {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: false });
-  const errors: ImportRowError[] = parsed.errors.map((e) => ({ row: e.row ?? 0, field: '', message: `CSV: ${e.message}` }));
+  const errors: ImportRowError[] = parsed.errors.map((e) => ({ row: e.row ?? 0, field: '', constraint: 'format', message: `CSV: ${e.message}` }));
   const [header = [], ...records] = parsed.data;
   const columns = header.map((name) => name.trim());
   errors.push(...headerErrors(columns));
@@ -81,7 +82,7 @@ export function readCsvImport(text: string): ImportRows {
     const row = index + 1;
     if (cells.length === 1 && cells[0].trim() === '') return;
     if (cells.length !== columns.length) {
-      errors.push({ row, field: '', message: `has ${cells.length} cells; the header has ${columns.length}` });
+      errors.push({ row, field: '', constraint: 'format', message: `has ${cells.length} cells; the header has ${columns.length}` });
       return;
     }
     const plain: Record<string, unknown> = {};
@@ -91,7 +92,7 @@ export function readCsvImport(text: string): ImportRows {
       if (column === 'openingHours') {
         const hours = parseOpeningHours(cell);
         if (hours.ok) plain.openingHours = hours.value;
-        else errors.push({ row, field: 'openingHours', message: hours.message });
+        else errors.push({ row, field: 'openingHours', constraint: 'format', message: hours.message });
       } else {
         plain[column] = NUMBER_COLUMNS.has(column as CsvColumn) && NUMBER.test(cell) ? Number(cell) : cell;
       }
@@ -106,13 +107,14 @@ function headerErrors(columns: string[]): ImportRowError[] {
   const known = new Set<string>(CSV_COLUMNS);
   columns.forEach((column, i) => {
     if (!known.has(column)) {
-      errors.push({ row: 0, field: column || `column ${i + 1}`, message: `unknown column; columns are ${CSV_COLUMNS.join(', ')}` });
+      const field = isNameableKey(column) ? column : `column ${i + 1}`;
+      errors.push({ row: 0, field, constraint: 'unknownField', message: `unknown column; columns are ${CSV_COLUMNS.join(', ')}` });
     } else if (columns.indexOf(column) !== i) {
-      errors.push({ row: 0, field: column, message: 'column appears twice' });
+      errors.push({ row: 0, field: column, constraint: 'duplicateField', message: 'column appears twice' });
     }
   });
   for (const column of REQUIRED_COLUMNS) {
-    if (!columns.includes(column)) errors.push({ row: 0, field: column, message: 'required column missing' });
+    if (!columns.includes(column)) errors.push({ row: 0, field: column, constraint: 'required', message: 'required column missing' });
   }
   return errors;
 }
@@ -120,6 +122,7 @@ function headerErrors(columns: string[]): ImportRowError[] {
 const tooManyRows = (count: number): ImportRowError => ({
   row: 0,
   field: 'body',
+  constraint: 'length',
   message: `an import takes at most ${IMPORT_MAX_ROWS} rows; this one has ${count}`,
 });
 
@@ -192,7 +195,7 @@ export function checkImportRows(input: ImportRows): CheckedImport {
     }
     const first = firstRowOf.get(check.venue.code);
     if (first !== undefined) {
-      errors.push({ row, field: 'code', message: `code ${check.venue.code} is already in row ${first}` });
+      errors.push({ row, field: 'code', constraint: 'duplicateValue', message: `this code is already in row ${first}` });
       continue;
     }
     firstRowOf.set(check.venue.code, row);
@@ -227,7 +230,7 @@ export function planImport(venues: CheckedImport['venues'], existing: Map<string
       continue;
     }
     if (current.type !== venue.type) {
-      plan.errors.push({ row, field: 'type', message: `${venue.code} is a ${current.type}; a venue's type cannot change` });
+      plan.errors.push({ row, field: 'type', constraint: 'immutable', message: `this venue is a ${current.type}; a venue's type cannot change` });
       continue;
     }
     const { code: _code, type: _type, ...changes } = storedVenueFields({ ...venue, status: venue.status ?? current.status });

@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FieldError } from '../common/errors';
-import { flattenValidationErrors } from '../common/validation';
+import { unsafeInputErrors } from '../common/input-safety';
+import { flattenValidationErrors, mergeFieldErrors } from '../common/validation';
 import { CreateVenueDto } from './dto/venue.dto';
 import { venueFieldErrors } from './venue-rules';
 
@@ -13,10 +14,12 @@ export type VenueInputCheck = { ok: true; venue: CreateVenueDto } | { ok: false;
  */
 export function checkVenueInput(plain: unknown): VenueInputCheck {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
-    return { ok: false, errors: [{ field: '', message: 'a venue must be an object' }] };
+    return { ok: false, errors: [{ field: '', constraint: 'type', message: 'a venue must be an object' }] };
   }
+  // Control characters, lone surrogates and prototype keys, as the validation pipe checks a body.
+  const unsafe = unsafeInputErrors(plain, 'body');
   const venue = plainToInstance(CreateVenueDto, plain);
-  const shapeErrors = flattenValidationErrors(validateSync(venue, { whitelist: true, forbidNonWhitelisted: true }));
+  const shapeErrors = mergeFieldErrors(unsafe, flattenValidationErrors(validateSync(venue, { whitelist: true, forbidNonWhitelisted: true })));
   if (shapeErrors.length > 0) return { ok: false, errors: shapeErrors };
   const ruleErrors = venueFieldErrors(venue);
   return ruleErrors.length > 0 ? { ok: false, errors: ruleErrors } : { ok: true, venue };

@@ -82,26 +82,26 @@ export function venueFieldErrors(venue: VenueShape): FieldError[] {
   const errors: FieldError[] = [];
   const prefix = REGION_PREFIX[venue.region];
   if (prefix && !venue.cityCode.startsWith(prefix)) {
-    errors.push({ field: 'cityCode', message: `cityCode of a ${venue.region} venue must start with ${prefix}` });
+    errors.push({ field: 'cityCode', constraint: 'regionPrefix', message: `cityCode of a ${venue.region} venue must start with ${prefix}` });
   }
   const allowed = FIELDS_OF_TYPE[venue.type];
   for (const field of TYPE_FIELDS) {
     const present = venue[field] !== undefined && venue[field] !== null;
     if (allowed.required.includes(field) && !present) {
-      errors.push({ field, message: `${field} is required for ${venue.type}` });
+      errors.push({ field, constraint: 'required', message: `${field} is required for ${venue.type}` });
     } else if (present && !allowed.required.includes(field) && !allowed.optional.includes(field)) {
-      errors.push({ field, message: `${field} does not apply to ${venue.type}` });
+      errors.push({ field, constraint: 'notApplicable', message: `${field} does not apply to ${venue.type}` });
     }
   }
   if (venue.listedUntil && venue.listedUntil < venue.listedFrom) {
-    errors.push({ field: 'listedUntil', message: 'listedUntil must not be before listedFrom' });
+    errors.push({ field: 'listedUntil', constraint: 'dateOrder', message: 'listedUntil must not be before listedFrom' });
   }
   venue.openingHours?.forEach((rule, i) => {
     if (rule.open === rule.close) {
-      errors.push({ field: `openingHours[${i}].close`, message: 'close must differ from open' });
+      errors.push({ field: `openingHours[${i}].close`, constraint: 'emptyPeriod', message: 'close must differ from open' });
     }
     if (new Set(rule.days).size !== rule.days.length) {
-      errors.push({ field: `openingHours[${i}].days`, message: 'days must not repeat' });
+      errors.push({ field: `openingHours[${i}].days`, constraint: 'duplicateValue', message: 'days must not repeat' });
     }
   });
   return errors;

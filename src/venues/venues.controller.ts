@@ -14,7 +14,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CSV_BODY } from '../common/body-parsing';
 import type { FastifyReply } from 'fastify';
 import { Access, Actor } from '../auth/access.decorator';
 import { CreateVenueDto, UpdateVenueDto, VenueListQuery } from './dto/venue.dto';
@@ -23,9 +24,12 @@ import { readCsvImport, readJsonImport, toCsv, toImportRow } from './venue-impor
 import { ImportResultView, VenuePageView, VenueView, WhitelistView } from './venue.views';
 import { VenuesService } from './venues.service';
 
+/** Versions are PostgreSQL `integer`s: a larger `since` could match nothing and would overflow the column. */
+const MAX_VERSION = 2_147_483_647;
+
 export class SinceQuery {
-  @ApiPropertyOptional({ description: 'the version the terminal holds; answers only what changed after it' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @ApiPropertyOptional({ description: 'the version the terminal holds; answers only what changed after it', minimum: 0, maximum: 2_147_483_647 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_VERSION)
   since?: number;
 }
 
@@ -73,7 +77,7 @@ export class VenuesController {
   // `import` and `export` come before `:code`.
   @Post('import')
   @HttpCode(200)
-  @RouteConfig({ bodyLimit: IMPORT_BODY_LIMIT_BYTES })
+  @RouteConfig({ bodyLimit: IMPORT_BODY_LIMIT_BYTES, ...CSV_BODY })
   @ApiOperation({ summary: 'Bulk import of venues from JSON or CSV, with a dry-run preview', description: IMPORT_DESCRIPTION })
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ schema: { oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/CreateVenueDto' } }, { type: 'string' }] } })

@@ -35,12 +35,12 @@ export class VenuesService {
     if (errors.length > 0) throw validationFailed(errors);
     try {
       const venue = await this.transactions.run(async (manager) => {
-        if (await manager.existsBy(Venue, { code: dto.code })) throw duplicate(dto.code);
+        if (await manager.existsBy(Venue, { code: dto.code })) throw duplicate();
         return this.insert(manager, dto, actor);
       });
       return toVenueView(venue);
     } catch (error) {
-      throw isUniqueViolation(error) ? duplicate(dto.code) : error;
+      throw isUniqueViolation(error) ? duplicate() : error;
     } finally {
       this.directory.invalidate();
     }
@@ -87,7 +87,7 @@ export class VenuesService {
 
   async list(query: VenueListQuery): Promise<Page<VenueView>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor(query.cursor, 1);
+    const after = decodeCursor(query.cursor, [/^[A-Z0-9-]{3,32}$/]);
     const qb = this.venues.createQueryBuilder('v').orderBy('v.code', 'ASC').take(limit + 1);
     if (query.type) qb.andWhere('v.type = :type', { type: query.type });
     if (query.region) qb.andWhere('v.region = :region', { region: query.region });
@@ -112,9 +112,9 @@ export class VenuesService {
     try {
       const venue = await this.transactions.run(async (manager) => {
         const current = await manager.findOne(Venue, { where: { code }, lock: this.transactions.lockMode() });
-        if (!current) throw notFound(`Venue ${code}`);
+        if (!current) throw notFound('Venue');
         if (current.delistedAt !== null) {
-          throw new DomainError(409, ErrorCode.VENUE_DELISTED, `Venue ${code} is delisted; import it again to relist it`);
+          throw new DomainError(409, ErrorCode.VENUE_DELISTED, 'This venue is delisted; import it again to relist it');
         }
         return this.applyUpdate(manager, current, dto, actor);
       });
@@ -159,7 +159,7 @@ export class VenuesService {
     try {
       await this.transactions.run(async (manager) => {
         const current = await manager.findOne(Venue, { where: { code }, lock: this.transactions.lockMode() });
-        if (!current) throw notFound(`Venue ${code}`);
+        if (!current) throw notFound('Venue');
         if (current.delistedAt !== null) return;
         const now = this.clock.nowMs();
         const next = { ...current, delistedAt: now, updatedAt: now, whitelistVersion: await this.transactions.nextVersion(manager, 'whitelist') };
@@ -259,7 +259,7 @@ export class VenuesService {
 
   private async find(code: string): Promise<Venue> {
     const venue = await this.venues.findOneBy({ code });
-    if (!venue) throw notFound(`Venue ${code}`);
+    if (!venue) throw notFound('Venue');
     return venue;
   }
 }
@@ -276,4 +276,4 @@ function importRejected(errors: ImportRowError[], format: ImportRows['format']):
   );
 }
 
-const duplicate = (code: string) => new DomainError(409, ErrorCode.DUPLICATE_VENUE, `Venue ${code} already exists`);
+const duplicate = () => new DomainError(409, ErrorCode.DUPLICATE_VENUE, 'A venue with this code already exists');

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsRealDate } from '../../common/validators';
+import { IsNotBefore, IsRealDate, IsSsn } from '../../common/validators';
 import { CARD_STATUSES, CardStatus, CONCESSIONS, Concession } from '../card.entity';
 
 export class IssueCardDto {
   @ApiProperty({ example: '510104199001011234', description: '18-character resident ID number; never answered in full' })
-  @IsString() @Length(18, 18, { message: 'ssn must be 18 characters' })
+  @IsString() @IsSsn()
   ssn: string;
 
   @ApiProperty({ example: '张三', minLength: 1, maxLength: 50 })
@@ -26,7 +26,7 @@ export class IssueCardDto {
   validFrom?: string;
 
   @ApiPropertyOptional({ example: '2035-01-01', description: 'default: ten years after validFrom' })
-  @IsOptional() @IsRealDate()
+  @IsOptional() @IsRealDate() @IsNotBefore('validFrom')
   validUntil?: string;
 
   @ApiPropertyOptional({ enum: CONCESSIONS, default: 'NONE' })

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { ErrorCode } from './errors';
+
+/**
+ * The errors raised before a request reaches Fastify's router or Nest, answered in the body of
+ * SPEC §1 like every other error: Node's HTTP parser rejecting a request (`clientError`), and
+ * requests that arrive while the service shuts down.
+ */
+
+interface EdgeError {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+}
+
+function clientErrorBody(code: string | undefined): EdgeError {
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return { statusCode: 431, code: ErrorCode.HEADERS_TOO_LARGE, message: 'The request line and headers exceed 16 KiB' };
+  }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return { statusCode: 408, code: ErrorCode.REQUEST_TIMEOUT, message: 'The request was not received in time' };
+  }
+  return {
+    statusCode: 400,
+    code: ErrorCode.VALIDATION_FAILED,
+    message: 'The HTTP request is malformed (e.g. a control character in a header)',
+  };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: the socket has no request object yet, so the answer is
+ * written by hand, then the connection is closed (as Node itself does).
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const answer = clientErrorBody(error.code);
+  const body = JSON.stringify(answer);
+  const { statusCode } = answer;
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+/**
+ * Once closing has begun, a request that still arrives (on a kept-alive connection) is answered
+ * 503 SERVICE_UNAVAILABLE in our body instead of Fastify's own (`return503OnClosing: false`).
+ */
+export function answerServiceUnavailableWhileClosing(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    void reply
+      .code(503)
+      .header('connection', 'close')
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({ statusCode: 503, code: ErrorCode.SERVICE_UNAVAILABLE, message: 'The service is shutting down; retry on another instance' });
+  });
+}
