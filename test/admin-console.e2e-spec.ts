@@ -81,6 +81,99 @@ if (!hasChromium) console.warn(`Skipping the admin console browser spec: ${CHROM
     expect(await page.textContent('#version-number')).toBe(`v${version}`);
   });
 
+  it('shows the service clock in the header, frozen, and reads it again on each tab change', async () => {
+    await page.locator('#service-clock:not([hidden])').waitFor();
+    expect(await page.textContent('#service-clock-time')).toBe('2025-03-04 10:00');
+    expect(await page.textContent('#service-clock-frozen')).toBe('冻结');
+    expect(await page.isVisible('#service-clock-frozen')).toBe(true);
+    await page.screenshot({ path: `${SCREENSHOTS}/header-clock.png`, clip: { x: 0, y: 0, width: 1360, height: 80 } });
+
+    await t.http.post('/sim/clock/advance').set(ADMIN).send({ seconds: 120 }).expect(200);
+    await page.click('[data-tab=import]');
+    await page.locator('#service-clock-time:text("2025-03-04 10:02")').waitFor();
+    await page.click('[data-tab=venues]');
+    await freezeClock(t, '2025-03-04T10:00:00+08:00');
+  });
+
+  it('lists a new venue from the service business day, not the browser date, so a tap there is approved', async () => {
+    // 00:30 in Beijing is still 2025-03-03 in UTC: the default must be the Asia/Shanghai date of the service's now.
+    await freezeClock(t, '2025-03-04T00:30:00+08:00');
+    try {
+      await page.click('#add-venue');
+      const form = page.locator('#venue-form');
+      await page.locator('#venue-dialog[open]').waitFor();
+      expect(await form.locator('[name=listedFrom]').inputValue()).toBe('2025-03-04');
+      expect(await page.textContent('#service-clock-time')).toBe('2025-03-04 00:30');
+      await form.locator('[name=code]').fill('CQ-MUS-CLOCK');
+      await form.locator('[name=name]').fill('时钟测试博物馆');
+      await form.locator('[name=region]').selectOption('CHONGQING');
+      await form.locator('[name=cityCode]').fill('500103');
+      await page.click('#venue-save');
+      await page.locator('#venue-dialog').waitFor({ state: 'hidden' });
+      expect((await venue('CQ-MUS-CLOCK')).listedFrom).toBe('2025-03-04');
+
+      const card = await newCard(t, { issuerCode: '510100', balanceFen: 1000 });
+      const entry = await tap(t, { cardNumber: card, venueCode: 'CQ-MUS-CLOCK', action: 'ENTRY', occurredAt: await nextMinute() });
+      expect(entry).toMatchObject({ decision: 'APPROVED', reason: null });
+    } finally {
+      await freezeClock(t, '2025-03-04T10:00:00+08:00');
+    }
+  });
+
+  it('falls back to today in Asia/Shanghai when the simulation API is off (404), and hides the clock', async () => {
+    await page.route('**/sim/clock', (route) =>
+      route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: 'Not Found' }) }),
+    );
+    try {
+      await page.click('#add-venue');
+      await page.locator('#venue-dialog[open]').waitFor();
+      const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+      expect(await page.locator('#venue-form [name=listedFrom]').inputValue()).toBe(today);
+      expect(await page.isHidden('#service-clock')).toBe(true);
+      await page.click('#venue-dialog [data-close]');
+    } finally {
+      await page.unroute('**/sim/clock');
+    }
+    await page.click('[data-tab=venues]');
+    await page.locator('#service-clock:not([hidden])').waitFor();
+  });
+
+  it('shows field errors in Chinese, from the API constraint codes, beside their fields; in English after the switch', async () => {
+    const form = page.locator('#venue-form');
+    const nameError = form.locator('[data-error-for="name"]');
+    const cityCodeError = form.locator('[data-error-for="cityCode"]');
+    async function submitBadVenue() {
+      await page.click('#add-venue');
+      await page.locator('#venue-dialog[open]').waitFor();
+      await form.locator('[name=code]').fill('CQ-MUS-BAD');
+      await form.locator('[name=name]').evaluate((el) => el.removeAttribute('maxlength'));
+      await form.locator('[name=name]').fill('长'.repeat(101));
+      await form.locator('[name=region]').selectOption('CHONGQING');
+      await form.locator('[name=cityCode]').fill('5001');
+      await page.click('#venue-save');
+      await cityCodeError.waitFor({ state: 'visible' });
+    }
+    try {
+      await submitBadVenue();
+      expect(await nameError.textContent()).toBe('名称应为 1–100 个字符。');
+      expect(await cityCodeError.textContent()).toBe('城市代码应为 6 位数字。');
+      expect(await form.locator('[name=cityCode]').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.textContent('#venue-form-error')).toBe('请修正标出的字段。');
+      await page.locator('#venue-dialog').screenshot({ path: `${SCREENSHOTS}/form-errors-zh.png` });
+      await page.click('#venue-dialog [data-close]');
+
+      await page.click('[data-lang=en]');
+      await submitBadVenue();
+      expect(await nameError.textContent()).toBe('Name must be 1–100 characters.');
+      expect(await cityCodeError.textContent()).toBe('City code must be 6 digits.');
+      await page.locator('#venue-dialog').screenshot({ path: `${SCREENSHOTS}/form-errors-en.png` });
+    } finally {
+      if (await page.locator('#venue-dialog[open]').count()) await page.click('#venue-dialog [data-close]');
+      await page.click('[data-lang=zh]');
+    }
+    await t.http.get('/venues/CQ-MUS-BAD').set(ADMIN).expect(404);
+  });
+
   it('filters the list to Chongqing museums, with counts per type and region', async () => {
     await page.selectOption('#filter-region', 'CHONGQING');
     await page.selectOption('#filter-type', 'MUSEUM');
@@ -120,7 +213,8 @@ if (!hasChromium) console.warn(`Skipping the admin console browser spec: ${CHROM
 
     const cityCodeError = form.locator('[data-error-for="cityCode"]');
     await cityCodeError.waitFor({ state: 'visible' });
-    expect(await cityCodeError.textContent()).toBe('cityCode of a CHONGQING venue must start with 50');
+    // The rule across fields, in Chinese: the region's prefix, named with the field's label.
+    expect(await cityCodeError.textContent()).toBe('重庆的场馆，城市代码须以 50 开头。');
     expect(await form.locator('[name=cityCode]').getAttribute('aria-invalid')).toBe('true');
     await page.locator('#venue-dialog').screenshot({ path: `${SCREENSHOTS}/form.png` });
     await t.http.get('/venues/CQ-SS-NSYL').set(ADMIN).expect(404);

@@ -6,6 +6,7 @@ import { applyStaticLabels, setLanguage, t } from './i18n.js';
 import { initImportExport } from './import-export.js';
 import { initLiveTaps, stopLiveTaps } from './live-taps.js';
 import { initVenueForm } from './venue-form.js';
+import { startServiceClock, stopServiceClock, syncServiceClock } from './service-clock.js';
 import { initVenues, loadVenues } from './venues.js';
 import { startWhitelist, stopWhitelist } from './whitelist.js';
 
@@ -38,13 +39,14 @@ async function showConsole() {
   $('#signout').hidden = false;
   $('#console-view').hidden = false;
   selectTab(TABS.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'venues');
-  await Promise.all([startWhitelist(), loadVenues()]);
+  await Promise.all([startWhitelist(), loadVenues(), startServiceClock()]);
 }
 
 function signOut(message) {
   session.forget();
   stopLiveTaps();
   stopWhitelist();
+  stopServiceClock();
   showSignIn(message);
 }
 
@@ -54,6 +56,7 @@ export function selectTab(name) {
     $(`[data-tab="${tab}"]`).setAttribute('aria-selected', String(tab === name));
   }
   history.replaceState(null, '', `#${name}`);
+  if (session.key) void syncServiceClock();
 }
 
 async function start() {

@@ -3,6 +3,7 @@
 // committed. Export downloads every listed venue as CSV or JSON.
 import { api } from './api.js';
 import { $, h, notice, showError } from './dom.js';
+import { fieldErrorText } from './field-errors.js';
 import { onLanguageChange, t } from './i18n.js';
 import { venuesChanged } from './whitelist.js';
 
@@ -90,7 +91,7 @@ function errorTable(errors) {
         'tbody',
         {},
         ...errors.map((e) =>
-          h('tr', { dataset: { row: String(e.row ?? ''), field: e.field } }, h('td', { class: 'num' }, String(e.row ?? '')), h('td', { class: 'mono' }, e.field), h('td', {}, e.message)),
+          h('tr', { dataset: { row: String(e.row ?? ''), field: e.field } }, h('td', { class: 'num' }, String(e.row ?? '')), h('td', { class: 'mono' }, e.field), h('td', {}, fieldErrorText(e))),
         ),
       ),
     ),

@@ -3,7 +3,9 @@
 // to their fields.
 import { api } from './api.js';
 import { $, $$, h, notice } from './dom.js';
+import { fieldErrorText, fieldLabel } from './field-errors.js';
 import { dayName, onLanguageChange, t } from './i18n.js';
+import { serviceBusinessDay } from './service-clock.js';
 import { venuesChanged } from './whitelist.js';
 
 const TYPE_FIELDS = {
@@ -18,12 +20,11 @@ const ALL_TYPE_FIELDS = [...new Set(Object.values(TYPE_FIELDS).flat())];
 const DEFAULT_HOURS = { open: '09:00', close: '17:00' };
 
 let editing = null; // the venue being edited, or null when adding
+let shownErrors = null; // {details, fallback} of the last failed save, re-rendered on a language change
 
 const form = () => $('#venue-form');
 const input = (name) => form().elements.namedItem(name);
 
-/** Today in Beijing time, as the API writes dates. */
-const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 export async function openVenueForm(code) {
   clearErrors();
@@ -37,7 +38,8 @@ export async function openVenueForm(code) {
       return;
     }
   }
-  const venue = editing ?? { type: 'MUSEUM', region: 'SICHUAN', status: 'ACTIVE', listedFrom: today() };
+  // A new venue is listed from the service's business day: taps are judged on its clock, not the browser's.
+  const venue = editing ?? { type: 'MUSEUM', region: 'SICHUAN', status: 'ACTIVE', listedFrom: await serviceBusinessDay() };
   for (const name of ['code', 'name', 'type', 'region', 'cityCode', 'status', 'listedFrom', 'listedUntil', ...ALL_TYPE_FIELDS]) {
     input(name).value = venue[name] ?? '';
   }
@@ -143,22 +145,32 @@ function bodyFromForm() {
 }
 
 function clearErrors() {
+  shownErrors = null;
   $$('#venue-form .field-error').forEach((el) => (el.textContent = ''));
   $$('#venue-form [aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
   $('#venue-form-error').hidden = true;
 }
 
-/** `openingHours[0].close` belongs to the hours grid; `cityCode` to its input. */
+/**
+ * Puts each error beside its field (`openingHours[0].close` belongs to the hours grid), in the
+ * console's language: the API's `constraint` code is translated, its English message is the
+ * fallback. Kept so that switching the language re-renders them.
+ */
 function showErrors(details, fallback) {
+  clearErrors();
+  shownErrors = { details, fallback };
+  const context = { region: input('region').value, type: input('type').value, code: input('code').value.trim() };
   const unplaced = [];
-  for (const { field, message } of details) {
+  for (const detail of details) {
+    const field = detail.field ?? '';
+    const text = fieldErrorText(detail, context);
     const root = field.split(/[.[]/)[0];
     const slot = $(`#venue-form [data-error-for="${root}"]`);
     if (!slot || slot.closest('[hidden]')) {
-      unplaced.push(field ? `${field}: ${message}` : message);
+      unplaced.push(field && text === detail.message ? `${fieldLabel(field)}: ${text}` : text);
       continue;
     }
-    slot.textContent = slot.textContent ? `${slot.textContent}; ${message}` : message;
+    slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
     input(root)?.setAttribute?.('aria-invalid', 'true');
   }
   const general = $('#venue-form-error');
@@ -172,7 +184,7 @@ async function save(event) {
   clearErrors();
   const body = bodyFromForm();
   if (Array.isArray(body.openingHours) && body.openingHours.length === 0) {
-    showErrors([{ field: 'openingHours', message: t('pickADay') }]);
+    showErrors([{ field: 'openingHours', constraint: 'pickADay', message: t('pickADay') }]);
     return;
   }
   const button = $('#venue-save');
@@ -185,7 +197,7 @@ async function save(event) {
     notice(t('saved', saved), 'ok');
     await venuesChanged();
   } catch (error) {
-    const details = error.code === 'DUPLICATE_VENUE' ? [{ field: 'code', message: error.message }] : error.details;
+    const details = error.code === 'DUPLICATE_VENUE' ? [{ field: 'code', constraint: 'duplicateVenue', message: error.message }] : error.details;
     showErrors(details, error.message);
   } finally {
     button.disabled = false;
@@ -201,6 +213,7 @@ export function initVenueForm() {
   onLanguageChange(() => {
     if (!$('#venue-dialog').open) return;
     renderTitle();
+    if (shownErrors) showErrors(shownErrors.details, shownErrors.fallback);
     $$('#hours-grid tbody tr').forEach((tr) => ($('.day-name', tr).textContent = dayName(Number(tr.dataset.day))));
   });
 }

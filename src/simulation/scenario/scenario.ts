@@ -13,6 +13,7 @@ import { buildPopulation } from './population';
 import { Random } from './prng';
 import { buildReport, ScenarioReport, SettlementDay, SettlementLine } from './report';
 import { renderReportHtml } from './report-html';
+import type { ReportLanguage } from './report-labels';
 import { ServiceClient } from './service-client';
 import { InProcessService, startInProcessService } from './simulator-thread';
 import { Tally } from './tally';
@@ -29,6 +30,8 @@ export interface ScenarioOptions {
   outDir: string;
   /** Requests in flight at most. */
   concurrency: number;
+  /** The language of report.html (default en); report.json is the same in every language. */
+  language?: ReportLanguage;
 }
 
 export type ScenarioEvent =
@@ -132,7 +135,7 @@ export async function runScenario(options: ScenarioOptions, hooks: ScenarioHooks
     const jsonPath = join(outDir, 'report.json');
     const htmlPath = join(outDir, 'report.html');
     await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(htmlPath, renderReportHtml(report));
+    await writeFile(htmlPath, renderReportHtml(report, options.language ?? 'en'));
     if (options.url && !clockBefore.body.frozen) await client.expect(200, 'DELETE', '/sim/clock');
     emit({ phase: 'done' });
     return { report, jsonPath, htmlPath, taps: tally.taps, requests: client.requests };

@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { toShanghaiIso } from '../../common/time';
+import { REPORT_LANGUAGES, ReportLanguage } from './report-labels';
 import { DEFAULT_START, runScenario, ScenarioEvent, ScenarioOutcome } from './scenario';
 
 const USAGE = `Usage: npm run simulate -- --cards N --days D --seed S [--start YYYY-MM-DD] [--url URL] [--admin-key KEY] [--out DIR] [--concurrency C]
@@ -15,7 +16,9 @@ const USAGE = `Usage: npm run simulate -- --cards N --days D --seed S [--start Y
                     it is reset first (POST /sim/reset)
   --admin-key KEY   admin key of that service (default: $ADMIN_API_KEY, else dev-admin-key)
   --out DIR         where report.json and report.html go (default ./reports/)
-  --concurrency C   requests in flight at most (default 16)`;
+  --concurrency C   requests in flight at most (default 16)
+  --lang en|zh      language of report.html: English or Chinese (default en);
+                    report.json is the same in both`;
 
 export interface SimulateArguments {
   cards: number;
@@ -26,6 +29,7 @@ export interface SimulateArguments {
   adminKey: string;
   outDir: string;
   concurrency: number;
+  language: ReportLanguage;
 }
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -47,12 +51,15 @@ export function parseSimulateArguments(argv: string[], env: Record<string, strin
       'admin-key': { type: 'string' },
       out: { type: 'string' },
       concurrency: { type: 'string' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
   });
   if (values.help) return 'help';
+  const language = values.lang ?? 'en';
+  if (!(REPORT_LANGUAGES as readonly string[]).includes(language)) throw new Error(`--lang must be one of ${REPORT_LANGUAGES.join(', ')}, got ${language}`);
   return {
     cards: integer('cards', values.cards, 1000, 1, 1_000_000),
     days: integer('days', values.days, 1, 1, 31),
@@ -62,6 +69,7 @@ export function parseSimulateArguments(argv: string[], env: Record<string, strin
     adminKey: values['admin-key'] ?? env.ADMIN_API_KEY ?? 'dev-admin-key',
     outDir: values.out ?? './reports/',
     concurrency: integer('concurrency', values.concurrency, 16, 1, 256),
+    language: language as ReportLanguage,
   };
 }
 
@@ -173,7 +181,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream & { isTTY?
   let outcome: ScenarioOutcome;
   try {
     outcome = await runScenario(
-      { cards: args.cards, days: args.days, seed: args.seed, start: args.start, url: args.url, adminKey: args.adminKey, outDir: args.outDir, concurrency: args.concurrency },
+      { cards: args.cards, days: args.days, seed: args.seed, start: args.start, url: args.url, adminKey: args.adminKey, outDir: args.outDir, concurrency: args.concurrency, language: args.language },
       { onEvent: (event) => progress.onEvent(event), log: (message) => out.write(`${message}\n`) },
     );
   } finally {
