@@ -34,6 +34,29 @@ export class HotlistView {
   @ApiProperty({ type: [String], description: 'cards back to ACTIVE' }) remove: string[];
 }
 
+export class ImportedCardView {
+  @ApiProperty({ description: 'the row of the file (1 = the first data row)' }) row: number;
+  @ApiProperty({ example: 'K7Q2M9X4A' }) cardNumber: string;
+}
+
+export class CardImportView {
+  @ApiProperty({ type: [ImportedCardView], description: 'every row of the file, in order, with the number of its new card' }) cards: ImportedCardView[];
+}
+
+export class ImportRowErrorView {
+  @ApiProperty() row: number;
+  @ApiProperty() field: string;
+  @ApiProperty() message: string;
+  @ApiProperty({ example: 'ssnCheckCharacter' }) constraint: string;
+}
+
+export class CardImportDryRunView {
+  @ApiProperty({ enum: [true] }) dryRun: true;
+  @ApiProperty({ description: 'data rows read' }) rows: number;
+  @ApiProperty() errorCount: number;
+  @ApiProperty({ type: [ImportRowErrorView], description: 'the bad rows (at most 1,000); empty when the file would import' }) errors: ImportRowErrorView[];
+}
+
 export function toCardView(card: Card): CardView {
   return {
     cardNumber: card.cardNumber,

@@ -1,15 +1,39 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access, Actor } from '../auth/access.decorator';
+import { CSV_BODY } from '../common/body-parsing';
 import { PageQuery } from '../common/pagination';
 import { LedgerService } from '../ledger/ledger.service';
 import { LedgerPageView } from '../ledger/ledger.views';
-import { SinceQuery } from '../venues/venues.controller';
-import { BalanceView, CardPageView, CardView, HotlistView } from './card.views';
+import { IMPORT_BODY_LIMIT_BYTES } from '../venues/import-body';
+import { ImportQuery, SinceQuery } from '../venues/venues.controller';
+import { readCardCsvImport, readCardJsonImport } from './card-import';
+import { BalanceView, CardImportDryRunView, CardImportView, CardPageView, CardView, HotlistView } from './card.views';
 import { CardsService } from './cards.service';
-import { CardListQuery, IssueCardDto, TopUpDto, UpdateCardDto } from './dto/card.dto';
 import { ApiErrors } from '../common/error.views';
+import { CardListQuery, ImportCardDto, IssueCardDto, TopUpDto, UpdateCardDto } from './dto/card.dto';
+
+const IMPORT_DESCRIPTION = [
+  'A JSON array of POST /cards bodies, each with an optional `topUpFen` (1..MAX_BALANCE_FEN, credited as a TOP_UP ledger entry',
+  '`import:<cardNumber>`), or CSV with `content-type: text/csv` (UTF-8, a header row of the same field names, empty cell = absent,',
+  '`transportEnabled` true or false). Every row is checked as POST /cards checks its body, and an ssn may appear once in the file',
+  'and must not belong to a person holding an ACTIVE or TEMP_LOST card. Any bad row: 400 VALIDATION_FAILED with',
+  '`details: [{row, field, message, constraint}]` (row 1 = the first data row, row 0 the header or the body) and nothing written.',
+  'Otherwise every card is issued in one transaction, one ISSUE audit record each: 201 `{cards: [{row, cardNumber}]}`.',
+  '`?dryRun=true` checks only and answers 200 `{dryRun: true, rows, errorCount, errors}`, writing nothing. Body limit 16 MiB.',
+].join(' ');
 
 @ApiTags('cards')
 @ApiBearerAuth()
@@ -27,6 +51,29 @@ export class CardsController {
   @ApiErrors([400, 409], { 409: 'DUPLICATE_CARD: this person already holds an ACTIVE or TEMP_LOST card' })
   issue(@Body() dto: IssueCardDto, @Actor() actor: string) {
     return this.cards.issue(dto, actor);
+  }
+
+  @Post('import')
+  @RouteConfig({ bodyLimit: IMPORT_BODY_LIMIT_BYTES, ...CSV_BODY })
+  @ApiOperation({ summary: "Issue up to 10,000 cards from the social security bureau's file, all or nothing", description: IMPORT_DESCRIPTION })
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiExtraModels(ImportCardDto)
+  @ApiBody({ schema: { oneOf: [{ type: 'array', maxItems: 10_000, items: { $ref: getSchemaPath(ImportCardDto) } }, { type: 'string' }] } })
+  @ApiCreatedResponse({ type: CardImportView, description: 'every card issued' })
+  @ApiOkResponse({ type: CardImportDryRunView, description: '?dryRun=true: the check alone; nothing written' })
+  @ApiErrors([400, 409, 413, 415], { 409: 'DUPLICATE_CARD: someone of the file was issued a card meanwhile; nothing was written' })
+  async importCards(
+    @Body() body: unknown,
+    @Query() query: ImportQuery,
+    @Headers('content-type') contentType: string | undefined,
+    @Actor() actor: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CardImportView | CardImportDryRunView> {
+    const isCsv = typeof body === 'string' && /^text\/csv\b/i.test(contentType ?? '');
+    const dryRun = query.dryRun === 'true';
+    const result = await this.cards.importCards(isCsv ? readCardCsvImport(body) : readCardJsonImport(body), actor, dryRun);
+    void reply.status(dryRun ? 200 : 201);
+    return result;
   }
 
   @Get()

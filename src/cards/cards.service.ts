@@ -1,23 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomInt } from 'node:crypto';
 import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode, notFound, validationFailed } from '../common/errors';
 import { stripUndefined } from '../common/objects';
 import { decodeCursor, Page, toPage } from '../common/pagination';
+import { IMPORT_MAX_ERRORS, importRejected, ImportRowError, ImportRows, sortErrors } from '../common/import-file';
 import { addYears, businessDayOf } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isUniqueViolation, Transactions } from '../database/transactions';
+import { chunked } from '../database/unit-of-work';
 import { LedgerService } from '../ledger/ledger.service';
-import { assertStatusMove, isHotlisted, regionOfIssuer } from './card-rules';
+import { checkCardImportRows } from './card-import';
+import { cardToIssue, randomCardNumber, validityOf } from './card-issue';
+import { assertStatusMove, isHotlisted } from './card-rules';
+import { cardInserts } from './card-statements';
 import { Card } from './card.entity';
-import { CardView, HotlistView, toCardView } from './card.views';
+import { CardImportDryRunView, CardImportView, CardView, HotlistView, toCardView } from './card.views';
 import { CardListQuery, IssueCardDto, TopUpDto, UpdateCardDto } from './dto/card.dto';
-import { checkSsn, hashSsn, maskSsn } from './ssn';
+import { checkSsn, hashSsn } from './ssn';
 
-const CARD_NUMBER_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** Keys per look-up statement, and audit records per INSERT: well inside both dialects' parameter limits. */
+const LOOKUP_CHUNK = 5_000;
+const AUDIT_CHUNK = 2_000;
 const duplicateCard = () =>
   new DomainError(409, ErrorCode.DUPLICATE_CARD, 'This person already holds an ACTIVE or TEMP_LOST card');
 
@@ -40,43 +46,79 @@ export class CardsService {
   async issue(dto: IssueCardDto, actor: string, cardNumber?: string, balanceFen = 0): Promise<CardView> {
     const ssn = checkSsn(dto.ssn);
     if (!ssn.valid) throw validationFailed([{ field: 'ssn', message: ssn.message, constraint: ssn.constraint }]);
-    const today = businessDayOf(this.clock.nowMs());
-    const validFrom = dto.validFrom ?? today;
-    const validUntil = dto.validUntil ?? addYears(validFrom, 10);
-    if (validUntil < validFrom) {
-      throw validationFailed([{ field: 'validUntil', message: 'validUntil must not be before validFrom', constraint: 'dateOrder' }]);
-    }
+    const validity = validityOf(dto, businessDayOf(this.clock.nowMs()));
+    if (!validity.ok) throw validationFailed([validity.error]);
     const ssnHash = hashSsn(ssn.ssn, this.config.ssnHashKey);
     try {
       return await this.transactions.run(async (manager) => {
         const live = await manager.existsBy(Card, { ssnHash, status: In(['ACTIVE', 'TEMP_LOST']) });
         if (live) throw duplicateCard();
         const now = this.clock.nowMs();
-        const card: Card = {
+        const card = cardToIssue(dto, {
           cardNumber: cardNumber ?? (await this.newCardNumber(manager)),
+          ssn,
           ssnHash,
-          ssnMasked: maskSsn(ssn.ssn),
-          birthDate: ssn.birthDate,
-          name: dto.name,
-          issuerCode: dto.issuerCode,
-          region: regionOfIssuer(dto.issuerCode),
-          status: 'ACTIVE',
-          validFrom,
-          validUntil,
-          transportEnabled: dto.transportEnabled ?? true,
-          concession: dto.concession ?? 'NONE',
+          validFrom: validity.validFrom,
+          validUntil: validity.validUntil,
           balanceFen,
-          hotlistVersion: 0,
-          replacedBy: null,
-          createdAt: now,
-          updatedAt: now,
-        };
+          now,
+        });
         await manager.createQueryBuilder().insert().into(Card).values(card).updateEntity(false).execute();
         await this.audit.record(manager, { entity: 'card', key: card.cardNumber, action: 'ISSUE', actor, at: now, before: null, after: toCardView(card) });
         return toCardView(card);
       });
     } catch (error) {
       throw isUniqueViolation(error) ? duplicateCard() : error;
+    }
+  }
+
+  /**
+   * `POST /cards/import`: checks every row as `POST /cards` would, and a person who already holds
+   * a live card; unless `dryRun`, issues them all (with their opening top-ups, a TOP_UP ledger
+   * entry each, and an ISSUE audit record each) in one transaction. Any bad row writes nothing.
+   */
+  async importCards(input: ImportRows, actor: string, dryRun: boolean): Promise<CardImportView | CardImportDryRunView> {
+    const checked = checkCardImportRows(input, {
+      today: businessDayOf(this.clock.nowMs()),
+      maxBalanceFen: this.config.maxBalanceFen,
+      ssnHashKey: this.config.ssnHashKey,
+    });
+    try {
+      return await this.transactions.run(async (manager) => {
+        const live = await this.liveSsnHashes(manager, checked.cards.map((c) => c.ssnHash));
+        const errors = sortErrors([
+          ...checked.errors,
+          ...checked.cards
+            .filter((c) => live.has(c.ssnHash))
+            .map((c): ImportRowError => ({ row: c.row, field: 'ssn', constraint: 'duplicateValue', message: 'this person already holds an ACTIVE or TEMP_LOST card' })),
+        ]);
+        if (dryRun) return { dryRun: true, rows: input.rows.length, errorCount: errors.length, errors: errors.slice(0, IMPORT_MAX_ERRORS) };
+        if (errors.length > 0) throw importRejected(errors, input.format);
+
+        const now = this.clock.nowMs();
+        const numbers = await this.newCardNumbers(manager, checked.cards.length);
+        const cards = checked.cards.map((c, i) =>
+          cardToIssue(c.dto, { cardNumber: numbers[i], ssn: c.ssn, ssnHash: c.ssnHash, validFrom: c.validFrom, validUntil: c.validUntil, balanceFen: c.dto.topUpFen ?? 0, now }),
+        );
+        await this.transactions.execute(manager, cardInserts(cards));
+        await this.ledger.append(
+          manager,
+          cards.filter((card) => card.balanceFen > 0).map((card) => this.ledger.topUpEntry(card, card.balanceFen, card.balanceFen, `import:${card.cardNumber}`, now)),
+        );
+        for (let i = 0; i < cards.length; i += AUDIT_CHUNK) {
+          await this.audit.record(
+            manager,
+            ...cards.slice(i, i + AUDIT_CHUNK).map((card) => ({ entity: 'card' as const, key: card.cardNumber, action: 'ISSUE', actor, at: now, before: null, after: toCardView(card) })),
+          );
+        }
+        return { cards: checked.cards.map((c, i) => ({ row: c.row, cardNumber: numbers[i] })) };
+      });
+    } catch (error) {
+      // Another request issued a card to one of these people between our look-up and our insert.
+      if (isUniqueViolation(error)) {
+        throw new DomainError(409, ErrorCode.DUPLICATE_CARD, 'A person of this import was issued a card meanwhile; nothing was written, import again');
+      }
+      throw error;
     }
   }
 
@@ -232,12 +274,35 @@ export class CardsService {
   }
 
   private async newCardNumber(manager: EntityManager): Promise<string> {
-    for (;;) {
-      // Never T0…: that range holds the magic cards of the seed data.
-      let number = CARD_NUMBER_CHARACTERS[randomInt(0, 26)];
-      while (number.length < 9) number += CARD_NUMBER_CHARACTERS[randomInt(0, CARD_NUMBER_CHARACTERS.length)];
-      if (number.startsWith('T0')) continue;
-      if (!(await manager.existsBy(Card, { cardNumber: number }))) return number;
+    return (await this.newCardNumbers(manager, 1))[0];
+  }
+
+  /** `count` distinct numbers that no stored card has, looked up in chunks. */
+  private async newCardNumbers(manager: EntityManager, count: number): Promise<string[]> {
+    const numbers = new Set<string>();
+    while (numbers.size < count) {
+      const candidates = new Set<string>();
+      while (candidates.size < count - numbers.size) {
+        const number = randomCardNumber();
+        if (!numbers.has(number)) candidates.add(number);
+      }
+      const taken = new Set<string>();
+      for (const chunk of chunked([...candidates], 1, LOOKUP_CHUNK)) {
+        const rows = await manager.find(Card, { select: { cardNumber: true }, where: { cardNumber: In(chunk) } });
+        for (const row of rows) taken.add(row.cardNumber);
+      }
+      for (const number of candidates) if (!taken.has(number)) numbers.add(number);
     }
+    return [...numbers];
+  }
+
+  /** Which of these ssn hashes belong to a person holding an ACTIVE or TEMP_LOST card. */
+  private async liveSsnHashes(manager: EntityManager, hashes: string[]): Promise<Set<string>> {
+    const live = new Set<string>();
+    for (const chunk of chunked(hashes, 1, LOOKUP_CHUNK)) {
+      const rows = await manager.find(Card, { select: { ssnHash: true }, where: { ssnHash: In(chunk), status: In(['ACTIVE', 'TEMP_LOST']) } });
+      for (const row of rows) live.add(row.ssnHash);
+    }
+    return live;
   }
 }

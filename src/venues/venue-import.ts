@@ -1,7 +1,15 @@
 import Papa from 'papaparse';
-import type { FieldError } from '../common/errors';
+import {
+  CsvLayout,
+  IMPORT_MAX_ERRORS,
+  IMPORT_MAX_ROWS,
+  ImportRowError,
+  ImportRows,
+  readCsvRows,
+  readJsonRows,
+  sortErrors,
+} from '../common/import-file';
 import { CreateVenueDto } from './dto/venue.dto';
-import { isNameableKey } from '../common/input-safety';
 import { checkVenueInput } from './venue-input';
 import { storedVenueFields } from './venue-rules';
 import type { OpeningHoursRule, Venue } from './venue.entity';
@@ -13,9 +21,8 @@ import { sameVenueState } from './venue.views';
  * code against the venues already stored, and writing the export that imports back unchanged.
  */
 
-export const IMPORT_MAX_ROWS = 10_000;
-/** Errors reported at most; the message says how many there were in all. */
-export const IMPORT_MAX_ERRORS = 1_000;
+export { IMPORT_MAX_ERRORS, IMPORT_MAX_ROWS, sortErrors };
+export type { ImportRowError, ImportRows };
 
 /** CSV columns, in export order. A CSV may leave out optional columns and order them freely. */
 export const CSV_COLUMNS = [
@@ -37,28 +44,24 @@ export const CSV_COLUMNS = [
   'km',
 ] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
-const REQUIRED_COLUMNS: CsvColumn[] = ['code', 'name', 'type', 'region', 'cityCode', 'listedFrom'];
-const NUMBER_COLUMNS = new Set<CsvColumn>(['dailyCapacity', 'borrowLimit', 'entryFeeFen', 'fareFen', 'km']);
+const NUMBER_COLUMNS = new Set<string>(['dailyCapacity', 'borrowLimit', 'entryFeeFen', 'fareFen', 'km']);
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-/** A problem with one row (1-based, counted from the first data row; row 0 is the CSV header or the body). */
-export interface ImportRowError extends FieldError {
-  row: number;
-}
-
-/** An import read from its format: one plain object per data row, or what made rows unreadable. */
-export interface ImportRows {
-  format: 'csv' | 'json';
-  rows: { row: number; plain: unknown }[];
-  errors: ImportRowError[];
-}
+const VENUE_CSV: CsvLayout = {
+  columns: CSV_COLUMNS,
+  required: ['code', 'name', 'type', 'region', 'cityCode', 'listedFrom'] satisfies CsvColumn[],
+  untrimmed: ['name'],
+  readCell: (column, cell) => {
+    if (column === 'openingHours') {
+      const hours = parseOpeningHours(cell);
+      return hours.ok ? hours : { ok: false, constraint: 'format', message: hours.message };
+    }
+    return { ok: true, value: NUMBER_COLUMNS.has(column) && NUMBER.test(cell) ? Number(cell) : cell };
+  },
+};
 
 export function readJsonImport(body: unknown): ImportRows {
-  if (!Array.isArray(body)) {
-    return { format: 'json', rows: [], errors: [{ row: 0, field: 'body', constraint: 'type', message: 'the body must be a JSON array of venues' }] };
-  }
-  if (body.length > IMPORT_MAX_ROWS) return { format: 'json', rows: [], errors: [tooManyRows(body.length)] };
-  return { format: 'json', rows: body.map((plain, i) => ({ row: i + 1, plain })), errors: [] };
+  return readJsonRows(body, 'venues');
 }
 
 /**
@@ -68,63 +71,8 @@ export function readJsonImport(body: unknown): ImportRows {
  * {@link parseOpeningHours}. Blank lines are skipped but keep their row number.
  */
 export function readCsvImport(text: string): ImportRows {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: false });
-  const errors: ImportRowError[] = parsed.errors.map((e) => ({ row: e.row ?? 0, field: '', constraint: 'format', message: `CSV: ${e.message}` }));
-  const [header = [], ...records] = parsed.data;
-  const columns = header.map((name) => name.trim());
-  errors.push(...headerErrors(columns));
-  const dataRecords = records.filter((cells) => !(cells.length === 1 && cells[0].trim() === ''));
-  if (dataRecords.length > IMPORT_MAX_ROWS) errors.push(tooManyRows(dataRecords.length));
-  if (errors.length > 0) return { format: 'csv', rows: [], errors };
-
-  const rows: ImportRows['rows'] = [];
-  records.forEach((cells, index) => {
-    const row = index + 1;
-    if (cells.length === 1 && cells[0].trim() === '') return;
-    if (cells.length !== columns.length) {
-      errors.push({ row, field: '', constraint: 'format', message: `has ${cells.length} cells; the header has ${columns.length}` });
-      return;
-    }
-    const plain: Record<string, unknown> = {};
-    columns.forEach((column, i) => {
-      const cell = column === 'name' ? cells[i] : cells[i].trim();
-      if (cell.trim() === '') return;
-      if (column === 'openingHours') {
-        const hours = parseOpeningHours(cell);
-        if (hours.ok) plain.openingHours = hours.value;
-        else errors.push({ row, field: 'openingHours', constraint: 'format', message: hours.message });
-      } else {
-        plain[column] = NUMBER_COLUMNS.has(column as CsvColumn) && NUMBER.test(cell) ? Number(cell) : cell;
-      }
-    });
-    rows.push({ row, plain });
-  });
-  return { format: 'csv', rows, errors };
+  return readCsvRows(text, VENUE_CSV);
 }
-
-function headerErrors(columns: string[]): ImportRowError[] {
-  const errors: ImportRowError[] = [];
-  const known = new Set<string>(CSV_COLUMNS);
-  columns.forEach((column, i) => {
-    if (!known.has(column)) {
-      const field = isNameableKey(column) ? column : `column ${i + 1}`;
-      errors.push({ row: 0, field, constraint: 'unknownField', message: `unknown column; columns are ${CSV_COLUMNS.join(', ')}` });
-    } else if (columns.indexOf(column) !== i) {
-      errors.push({ row: 0, field: column, constraint: 'duplicateField', message: 'column appears twice' });
-    }
-  });
-  for (const column of REQUIRED_COLUMNS) {
-    if (!columns.includes(column)) errors.push({ row: 0, field: column, constraint: 'required', message: 'required column missing' });
-  }
-  return errors;
-}
-
-const tooManyRows = (count: number): ImportRowError => ({
-  row: 0,
-  field: 'body',
-  constraint: 'length',
-  message: `an import takes at most ${IMPORT_MAX_ROWS} rows; this one has ${count}`,
-});
 
 const COMPACT_RULE = /^([1-7](?:-[1-7])?(?:,[1-7](?:-[1-7])?)*)\s+(\d{2}:\d{2})-(\d{2}:\d{2})$/;
 const COMPACT_EXAMPLE = '"1-5 09:00-17:00;6,7 10:00-16:00"';
@@ -239,10 +187,6 @@ export function planImport(venues: CheckedImport['venues'], existing: Map<string
     else plan.updated.push({ current, changes, relist: current.delistedAt !== null });
   }
   return plan;
-}
-
-export function sortErrors(errors: ImportRowError[]): ImportRowError[] {
-  return [...errors].sort((a, b) => a.row - b.row);
 }
 
 /** A stored venue as an import row: the JSON export, and the cells of the CSV export. */

@@ -8,7 +8,8 @@ import { stripUndefined } from '../common/objects';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { Transactions, isUniqueViolation } from '../database/transactions';
 import { CreateVenueDto, UpdateVenueDto, VenueListQuery } from './dto/venue.dto';
-import { checkImportRows, IMPORT_MAX_ERRORS, ImportRowError, ImportRows, planImport, sortErrors } from './venue-import';
+import { IMPORT_MAX_ERRORS, importRejected, sortErrors } from '../common/import-file';
+import { checkImportRows, ImportRows, planImport } from './venue-import';
 import { storedVenueFields, venueFieldErrors } from './venue-rules';
 import { VenueDirectory } from './venue-directory';
 import { Venue } from './venue.entity';
@@ -262,18 +263,6 @@ export class VenuesService {
     if (!venue) throw notFound('Venue');
     return venue;
   }
-}
-
-function importRejected(errors: ImportRowError[], format: ImportRows['format']): DomainError {
-  const rows = new Set(errors.map((e) => e.row)).size;
-  const counting = format === 'csv' ? 'data rows count from 1 after the header row; row 0 is the header' : 'rows count from 1 in the array';
-  const shown = errors.length > IMPORT_MAX_ERRORS ? ` (the first ${IMPORT_MAX_ERRORS} of ${errors.length} errors)` : '';
-  return new DomainError(
-    400,
-    ErrorCode.VALIDATION_FAILED,
-    `Import rejected, nothing written: ${rows} bad row${rows === 1 ? '' : 's'}${shown}; ${counting}`,
-    errors.slice(0, IMPORT_MAX_ERRORS),
-  );
 }
 
 const duplicate = () => new DomainError(409, ErrorCode.DUPLICATE_VENUE, 'A venue with this code already exists');

@@ -34,6 +34,13 @@ export class IssueCardDto {
   concession?: Concession;
 }
 
+/** A row of `POST /cards/import`: a `POST /cards` body, and the opening top-up of its card. */
+export class ImportCardDto extends IssueCardDto {
+  @ApiPropertyOptional({ minimum: 1, example: 5000, description: 'opening top-up in fen, at most MAX_BALANCE_FEN (a TOP_UP ledger entry `import:<cardNumber>`)' })
+  @IsOptional() @IsInt() @Min(1) @Max(100_000_000)
+  topUpFen?: number;
+}
+
 export class UpdateCardDto {
   @ApiPropertyOptional({ enum: CARD_STATUSES, description: 'ACTIVE↔TEMP_LOST, ACTIVE/TEMP_LOST → LOST, non-final → CANCELLED' })
   @IsOptional() @IsIn(CARD_STATUSES)

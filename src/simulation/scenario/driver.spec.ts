@@ -18,7 +18,10 @@ function fakeService(batch: boolean) {
   let cards = 0;
   const answer = (method: string, path: string, body: Call['body']): ServiceResponse<unknown> => {
     calls.push({ method, path, body });
-    if (path === '/cards') return { status: 201, body: { cardNumber: `C${String(++cards).padStart(8, '0')}`, balanceFen: 0 } };
+    if (path === '/cards/import') {
+      const rows = body as unknown as unknown[];
+      return { status: 201, body: { cards: rows.map((_, i) => ({ row: i + 1, cardNumber: `C${String(++cards).padStart(8, '0')}` })) } };
+    }
     if (path.endsWith('/top-ups')) return { status: 200, body: { balanceFen: 5000 } };
     if (path === '/taps') return { status: 200, body: { decision: 'APPROVED', reason: null, balanceFen: 5000 } };
     if (path === '/taps/batch') {

@@ -49,6 +49,8 @@ interface BatchAnswer {
 }
 
 export const BATCH_LIMIT = 1000;
+/** People per `POST /cards/import` (which takes up to 10,000). */
+export const ISSUE_CHUNK = 5000;
 const MINUTES_PER_DAY = 1440;
 /** AUTO top-up: below this known balance, top up to about TARGET. */
 const LOW_BALANCE_FEN = 2000;
@@ -87,7 +89,7 @@ export class ScenarioDriver {
     });
   }
 
-  /** Issues every person's card (`POST /cards`) and loads its opening balance. */
+  /** Issues every person's card with its opening balance: `POST /cards/import`, a file of ISSUE_CHUNK people at a time. */
   async issueCards(population: Person[], onProgress: (done: number) => void): Promise<void> {
     const states = population.map((person) => {
       const random = Random.of(this.options.seed, 'person', person.index);
@@ -110,25 +112,42 @@ export class ScenarioDriver {
       };
       return state;
     });
-    let done = 0;
-    await forEachBounded(states, this.options.concurrency, async (state) => {
-      const { person } = state;
-      const card = await this.client.expect<{ cardNumber: string; balanceFen: number }>(201, 'POST', '/cards', {
-        ssn: person.ssn,
-        name: person.name,
-        issuerCode: person.issuerCode,
-        validFrom: person.validFrom,
-        validUntil: person.validUntil,
-        transportEnabled: person.transportEnabled,
-        concession: person.concession,
+    for (let start = 0; start < states.length; start += ISSUE_CHUNK) {
+      const chunk = states.slice(start, start + ISSUE_CHUNK);
+      const rows = chunk.map((state) => {
+        const { person } = state;
+        const openingFen = person.initialBalanceFen > 0 ? Math.min(person.initialBalanceFen, this.options.maxBalanceFen) : 0;
+        // As a top-up of the opening balance would: under 100 fen is not worth one.
+        const topUpFen = openingFen >= 100 ? openingFen : undefined;
+        return {
+          state,
+          topUpFen,
+          body: {
+            ssn: person.ssn,
+            name: person.name,
+            issuerCode: person.issuerCode,
+            validFrom: person.validFrom,
+            validUntil: person.validUntil,
+            transportEnabled: person.transportEnabled,
+            concession: person.concession,
+            ...(topUpFen !== undefined ? { topUpFen } : {}),
+          },
+        };
       });
-      state.cardNumber = card.cardNumber;
-      state.knownBalanceFen = card.balanceFen;
-      this.cardOwners.set(card.cardNumber, state);
-      if (person.initialBalanceFen > 0) await this.topUp(state, 'opening', person.initialBalanceFen);
-      done += 1;
-      if (done % 100 === 0 || done === states.length) onProgress(done);
-    });
+      const answer = await this.client.expect<{ cards: { row: number; cardNumber: string }[] }>(201, 'POST', '/cards/import', rows.map((r) => r.body));
+      for (const { row, cardNumber } of answer.cards) {
+        const { state, topUpFen } = rows[row - 1];
+        state.cardNumber = cardNumber;
+        state.knownBalanceFen = topUpFen ?? 0;
+        this.cardOwners.set(cardNumber, state);
+        if (topUpFen !== undefined) {
+          // The opening top-up keeps its place in the person's top-up references.
+          state.topUpSequence += 1;
+          this.tally.recordTopUp('opening', topUpFen);
+        }
+      }
+      onProgress(start + chunk.length);
+    }
     for (const state of states) this.people.push(state);
   }
 
