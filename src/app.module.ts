@@ -82,6 +82,6 @@ export class AppModule implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.clock.refresh();
     await this.seed.seedIfEmpty();
-    await this.directory.refresh();
+    await this.directory.load();
   }
 }

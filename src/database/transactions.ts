@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Statement, toPostgres } from './unit-of-work';
+import { Row, Statement, toPostgres } from './unit-of-work';
 
 /**
  * The one way to write. On SQLite TypeORM has a single connection, and overlapping
@@ -32,7 +32,12 @@ export class Transactions {
 
   /** Runs statements inside `manager`'s transaction, in order. */
   async execute(manager: EntityManager, statements: Statement[]): Promise<void> {
-    for (const statement of statements) await manager.query(this.isPostgres ? toPostgres(statement.sql) : statement.sql, statement.params);
+    for (const statement of statements) await this.query(manager, statement.sql, statement.params);
+  }
+
+  /** One statement written with `?` placeholders, on `manager`, in the dialect's syntax. */
+  query(manager: EntityManager, sql: string, params: unknown[]): Promise<Row[]> {
+    return manager.query(this.isPostgres ? toPostgres(sql) : sql, params);
   }
 
   /** SQLite: runs `work` when no write transaction is open, before any that starts later (the group writer's turn). */

@@ -62,7 +62,6 @@ export class SeedService {
       }),
     );
     if (seeded) this.logger.log(`Seeded ${loadSeedVenues().length} venues and ${MAGIC_CARDS.length} magic cards`);
-    this.directory.invalidate();
   }
 
   /** Wipes everything and reloads the seed data, in one transaction. */

@@ -3,7 +3,7 @@ import { DAY_MS } from '../common/time';
 import type { Venue } from '../venues/venue.entity';
 import { CardFacts, TapInput, TapOutcome, VenueFacts } from './tap-decision';
 import { toVenueFacts } from './tap-facts';
-import { GroupFacts, TapGroup } from './tap-group';
+import { emptyGroupFacts, GroupFacts, TapGroup } from './tap-group';
 import { planWrites, TapRequest } from './tap-plan';
 import type { TapAction } from './tap.entity';
 
@@ -56,16 +56,11 @@ const storedVenue = (changes: Partial<Venue> = {}): Venue => ({
   ...changes,
 });
 
-const emptyFacts = (cards: Card[] = [storedCard()]): GroupFacts => ({
-  earlier: new Map(),
-  cards: new Map(cards.map((c) => [c.cardNumber, c])),
-  cardChanges: new Map(),
-  venueChanges: new Map(),
-  openJourneys: new Map(),
-  recent: new Map(),
-  loans: new Map(),
-  capacity: new Map(),
-});
+const emptyFacts = (cards: Card[] = [storedCard()]): GroupFacts => {
+  const facts = emptyGroupFacts();
+  for (const card of cards) facts.cards.set(card.cardNumber, card);
+  return facts;
+};
 
 let sequence = 0;
 const request = (action: TapAction, at: number, changes: Partial<TapInput> = {}): TapRequest => ({

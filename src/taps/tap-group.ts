@@ -49,6 +49,20 @@ export interface GroupFacts {
   capacity: Map<string, number>;
 }
 
+/** Facts of a group that loaded nothing yet. */
+export function emptyGroupFacts(): GroupFacts {
+  return {
+    earlier: new Map(),
+    cards: new Map(),
+    cardChanges: new Map(),
+    venueChanges: new Map(),
+    openJourneys: new Map(),
+    recent: new Map(),
+    loans: new Map(),
+    capacity: new Map(),
+  };
+}
+
 export const capacityKey = (venueCode: string, businessDay: string) => `${venueCode}|${businessDay}`;
 
 /** How far back a tap's history reaches: bus transfers look back a day, passback a minute. */

@@ -4,10 +4,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Card } from '../cards/card.entity';
 import { hydrate } from '../database/hydrate';
 import { Transactions } from '../database/transactions';
-import { chunked, placeholders, Row, Statement, toPostgres, UnitOfWork, valuesList } from '../database/unit-of-work';
+import { chunked, placeholders, Row, Statement, UnitOfWork, valuesList } from '../database/unit-of-work';
 import { toShanghaiIso } from '../common/time';
 import { ledgerInserts } from '../ledger/ledger-statements';
-import { AuditChange, capacityKey, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, OpenLoan, RecentTap } from './tap-group';
+import { AuditChange, capacityKey, emptyGroupFacts, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, OpenLoan, RecentTap } from './tap-group';
 import type { TapRequest } from './tap-plan';
 import type { OpenJourneyFacts } from './tap-decision';
 import type { JourneyStatus } from './journey.entity';
@@ -91,16 +91,7 @@ export class TapStore {
     }
     const results = yield statements;
 
-    const facts: GroupFacts = {
-      earlier: new Map(),
-      cards: new Map(),
-      cardChanges: new Map(),
-      venueChanges: new Map(),
-      openJourneys: new Map(),
-      recent: new Map(),
-      loans: new Map(),
-      capacity: new Map(),
-    };
+    const facts = emptyGroupFacts();
     let i = 0;
     for (const row of results[i++].rows) {
       facts.earlier.set(row.tap_id as string, { requestHash: row.request_hash as string, response: JSON.parse(row.response as string) as TapResult });
@@ -201,7 +192,7 @@ export class TapStore {
   }
 
   async cardExists(manager: EntityManager, cardNumber: string): Promise<boolean> {
-    const rows = await this.query(manager, 'SELECT 1 AS hit FROM card WHERE card_number = ?', [cardNumber]);
+    const rows = await this.transactions.query(manager, 'SELECT 1 AS hit FROM card WHERE card_number = ?', [cardNumber]);
     return rows.length > 0;
   }
 
@@ -225,7 +216,7 @@ export class TapStore {
       params.push(filter.after[0], filter.after[0], filter.after[1]);
     }
     params.push(filter.limit);
-    const rows = await this.query(
+    const rows = await this.transactions.query(
       manager,
       `SELECT id, network, status, entry_venue_code, entry_at, exit_venue_code, exit_at, distance_km, fare_fen FROM journey
        WHERE ${where.join(' AND ')} ORDER BY entry_at DESC, id DESC LIMIT ?`,
@@ -243,10 +234,6 @@ export class TapStore {
       fareFen: Number(row.fare_fen),
       entryAtMs: Number(row.entry_at),
     }));
-  }
-
-  private query(manager: EntityManager, sql: string, params: unknown[]): Promise<Row[]> {
-    return manager.query(this.transactions.isPostgres ? toPostgres(sql) : sql, params);
   }
 
   private auditStatement(entity: 'card' | 'venue', keys: string[], after: number): Statement {

@@ -1,50 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
-import { FreshLoad } from '../common/fresh-load';
 import { hydrate } from '../database/hydrate';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { Venue } from './venue.entity';
 
-/** How long another instance's venue change may stay unseen here. */
-// Real elapsed time (not the simulated clock): this is cache freshness, not a business rule.
-const STALE_AFTER_MS = 1000;
-
 /**
- * The whitelist in memory for the tap path. Invalidated by the whitelist version: a change made
- * here is seen at once; one made by another instance sharing the database within a second,
- * when the version counter is next read. The tap path checks the version inside its own
- * transaction (`sync`), so a tap never reads a cold or stale copy: a miss there means "not listed".
+ * The whitelist in memory for the tap path, invalidated by the whitelist version counter: the tap
+ * path checks the counter inside its own transaction (`sync`), so a tap sees every venue change
+ * committed before it, on any instance, and a miss there means "not listed". `load` fills the
+ * copy at start-up, before the service answers, so the first taps pay nothing for it.
  */
 @Injectable()
 export class VenueDirectory {
   private readonly venues = new Map<string, Venue>();
   private version = -1;
-  /** When the copy was last brought up to date; null when it never was or must be reloaded. */
-  private loadedAt: number | null = null;
-  /** Bumped by `clear()`, so a reload that began before it does not put old rows back. */
+  /** Bumped by `clear()`, so a load that began before it does not put old rows back. */
   private generation = 0;
-  /** Bumped by `invalidate()`, so a reload that read before a local write does not count as fresh. */
-  private invalidations = 0;
-  private readonly loads = new FreshLoad(() => this.reload());
   private listeners: (() => void)[] = [];
 
   constructor(@InjectRepository(Venue) private readonly repository: Repository<Venue>) {}
 
-  /**
-   * Brings the copy up to date if it may be stale. Call it before opening a transaction, never
-   * inside one: on PostgreSQL the refresh borrows a pooled connection, and transactions that each
-   * hold one while waiting for another would exhaust the pool.
-   */
-  async refresh(): Promise<void> {
-    if (this.loadedAt !== null && performance.now() - this.loadedAt < STALE_AFTER_MS) return;
-    await this.loads.run();
+  /** Loads the whitelist (start-up); the same steps as `sync`, outside a tap's transaction. */
+  async load(): Promise<void> {
+    const generation = this.generation;
+    const rows: { value: number | string }[] = await this.repository.query(`SELECT value FROM counter WHERE name = 'whitelist'`);
+    const version = Number(rows[0]?.value ?? 0);
+    if (version === this.version) return;
+    const since = this.sinceFor(version);
+    const changed = await this.repository.find({ where: { whitelistVersion: MoreThan(since) } });
+    if (generation === this.generation) this.take(changed, since, version);
   }
 
   /**
    * Brings the copy up to date inside a unit of work, from the version counter read in the
-   * unit's own transaction: the tap path sees every venue change committed before its read, on
-   * any instance, with one counter read when nothing changed.
+   * unit's own transaction, with one counter read when nothing changed.
    */
   *sync(): UnitOfWork<void> {
     const generation = this.generation;
@@ -57,20 +47,14 @@ export class VenueDirectory {
     this.take(changed.rows.map((row) => hydrate(this.repository.manager.connection, Venue, row)), since, version);
   }
 
-  /** The venue as last loaded (after `refresh`). */
+  /** The venue as last loaded. */
   peek(code: string): Venue | undefined {
     return this.venues.get(code);
   }
 
-  /** The venues as last loaded, without a freshness check (for derived data rebuilt on change). */
+  /** The venues as last loaded (for derived data rebuilt on change). */
   cached(): Venue[] {
     return [...this.venues.values()];
-  }
-
-  /** Called after a local venue write commits: the next read reloads what changed. */
-  invalidate(): void {
-    this.invalidations += 1;
-    this.loadedAt = null;
   }
 
   /** Called when venues changed (metro network rebuild listens here). */
@@ -83,28 +67,7 @@ export class VenueDirectory {
     this.generation += 1;
     this.venues.clear();
     this.version = -1;
-    this.loadedAt = null;
     this.listeners.forEach((l) => l());
-  }
-
-  private async reload(): Promise<void> {
-    const generation = this.generation;
-    const invalidations = this.invalidations;
-    const startedAt = performance.now();
-    const rows: { value: number | string }[] = await this.repository.query(
-      `SELECT value FROM counter WHERE name = 'whitelist'`,
-    );
-    const version = Number(rows[0]?.value ?? 0);
-    if (generation !== this.generation) return;
-    if (version === this.version) {
-      this.markLoaded(invalidations, startedAt);
-      return;
-    }
-    const since = this.sinceFor(version);
-    const changed = await this.repository.find({ where: { whitelistVersion: MoreThan(since) } });
-    if (generation !== this.generation) return;
-    this.take(changed, since, version);
-    this.markLoaded(invalidations, startedAt);
   }
 
   /** The version to load changes after: ours, or nothing when the counter went back (another instance ran /sim/reset). */
@@ -114,7 +77,7 @@ export class VenueDirectory {
 
   /**
    * Takes the venues changed after `since`, read at `version`. Loads may answer out of order
-   * (the tap path's and `refresh`'s), so a row never replaces a newer one of the same venue.
+   * (PostgreSQL taps run concurrently), so a row never replaces a newer one of the same venue.
    */
   private take(changed: Venue[], since: number, version: number): void {
     if (since === -1) this.venues.clear();
@@ -124,10 +87,5 @@ export class VenueDirectory {
     }
     this.version = since === -1 ? version : Math.max(this.version, version);
     this.listeners.forEach((l) => l());
-  }
-
-  /** Fresh as of when the reload began, unless a local write was invalidated since. */
-  private markLoaded(invalidations: number, startedAt: number): void {
-    this.loadedAt = invalidations === this.invalidations ? startedAt : null;
   }
 }

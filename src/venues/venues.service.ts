@@ -11,7 +11,6 @@ import { CreateVenueDto, UpdateVenueDto, VenueListQuery } from './dto/venue.dto'
 import { IMPORT_MAX_ERRORS, importRejected, sortErrors } from '../common/import-file';
 import { checkImportRows, ImportRows, planImport } from './venue-import';
 import { storedVenueFields, venueFieldErrors } from './venue-rules';
-import { VenueDirectory } from './venue-directory';
 import { Venue } from './venue.entity';
 import { ImportResultView, sameVenueState, toVenueView, VenueView, WhitelistView } from './venue.views';
 
@@ -27,7 +26,6 @@ export class VenuesService {
     @InjectRepository(Venue) private readonly venues: Repository<Venue>,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
-    private readonly directory: VenueDirectory,
     private readonly clock: Clock,
   ) {}
 
@@ -42,8 +40,6 @@ export class VenuesService {
       return toVenueView(venue);
     } catch (error) {
       throw isUniqueViolation(error) ? duplicate() : error;
-    } finally {
-      this.directory.invalidate();
     }
   }
 
@@ -110,19 +106,15 @@ export class VenuesService {
   }
 
   async update(code: string, dto: UpdateVenueDto, actor: string): Promise<VenueView> {
-    try {
-      const venue = await this.transactions.run(async (manager) => {
-        const current = await manager.findOne(Venue, { where: { code }, lock: this.transactions.lockMode() });
-        if (!current) throw notFound('Venue');
-        if (current.delistedAt !== null) {
-          throw new DomainError(409, ErrorCode.VENUE_DELISTED, 'This venue is delisted; import it again to relist it');
-        }
-        return this.applyUpdate(manager, current, dto, actor);
-      });
-      return toVenueView(venue);
-    } finally {
-      this.directory.invalidate();
-    }
+    const venue = await this.transactions.run(async (manager) => {
+      const current = await manager.findOne(Venue, { where: { code }, lock: this.transactions.lockMode() });
+      if (!current) throw notFound('Venue');
+      if (current.delistedAt !== null) {
+        throw new DomainError(409, ErrorCode.VENUE_DELISTED, 'This venue is delisted; import it again to relist it');
+      }
+      return this.applyUpdate(manager, current, dto, actor);
+    });
+    return toVenueView(venue);
   }
 
   /**
@@ -157,24 +149,20 @@ export class VenuesService {
 
   /** Delists: the venue stays for history, its taps are declined, terminals drop it at the next download. */
   async delist(code: string, actor: string): Promise<void> {
-    try {
-      await this.transactions.run(async (manager) => {
-        const current = await manager.findOne(Venue, { where: { code }, lock: this.transactions.lockMode() });
-        if (!current) throw notFound('Venue');
-        if (current.delistedAt !== null) return;
-        const now = this.clock.nowMs();
-        const next = { ...current, delistedAt: now, updatedAt: now, whitelistVersion: await this.transactions.nextVersion(manager, 'whitelist') };
-        await manager
-          .createQueryBuilder()
-          .update(Venue)
-          .set({ delistedAt: now, updatedAt: now, whitelistVersion: next.whitelistVersion })
-          .where('code = :code', { code })
-          .execute();
-        await this.audit.record(manager, { entity: 'venue', key: code, action: 'DELIST', actor, at: now, before: toVenueView(current), after: toVenueView(next) });
-      });
-    } finally {
-      this.directory.invalidate();
-    }
+    await this.transactions.run(async (manager) => {
+      const current = await manager.findOne(Venue, { where: { code }, lock: this.transactions.lockMode() });
+      if (!current) throw notFound('Venue');
+      if (current.delistedAt !== null) return;
+      const now = this.clock.nowMs();
+      const next = { ...current, delistedAt: now, updatedAt: now, whitelistVersion: await this.transactions.nextVersion(manager, 'whitelist') };
+      await manager
+        .createQueryBuilder()
+        .update(Venue)
+        .set({ delistedAt: now, updatedAt: now, whitelistVersion: next.whitelistVersion })
+        .where('code = :code', { code })
+        .execute();
+      await this.audit.record(manager, { entity: 'venue', key: code, action: 'DELIST', actor, at: now, before: toVenueView(current), after: toVenueView(next) });
+    });
   }
 
   /**
@@ -216,8 +204,6 @@ export class VenuesService {
         throw new DomainError(409, ErrorCode.DUPLICATE_VENUE, 'A venue of this import was created meanwhile; nothing was written, import again');
       }
       throw error;
-    } finally {
-      if (!dryRun) this.directory.invalidate();
     }
   }
 
