@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import holidays from '../seed/holidays.json';
+import { MINUTE_MS } from '../common/time';
 import type { TapPricing } from '../taps/pricing';
+import { PASSBACK_WINDOW_MS } from '../taps/tap-decision';
 import { VenueDirectory } from '../venues/venue-directory';
 import { FareRules, loadFareRules } from './fare-rules';
 import { createHolidayCalendar, HolidayCalendar } from './holiday-calendar';
@@ -33,6 +35,7 @@ export class FaresService {
         crossRegionConcessions: config.crossRegionConcessions,
       }),
       openingWeekday: holidayAwareWeekday(this.calendar),
+      historyWindowMs: Math.max(PASSBACK_WINDOW_MS, ...Object.values(this.rules.regions).map((r) => r.bus.transferWindowMinutes * MINUTE_MS)),
     };
   }
 

@@ -9,6 +9,8 @@ import type { TapAction } from './tap.entity';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2025-03-04T08:00:00+08:00');
+/** The look-back the fares module derives from the seeded rules: the longest bus transfer window, 120 minutes. */
+const HISTORY_WINDOW_MS = 120 * MINUTE;
 const DAY = '2025-03-04';
 
 const storedCard = (changes: Partial<Card> = {}): Card => ({
@@ -91,7 +93,7 @@ describe('TapGroup: each tap sees the effects of the taps before it', () => {
   const bus = toVenueFacts(storedVenue());
 
   it('folds charges into one balance change per card, from the balance read to the last one', () => {
-    const group = new TapGroup(emptyFacts());
+    const group = new TapGroup(emptyFacts(), HISTORY_WINDOW_MS);
     const first = take(group, request('RIDE', T0), bus, approved([{ kind: 'BUS_FARE', amountFen: 180 }]));
     const second = take(group, request('RIDE', T0 + 10 * MINUTE), bus, approved([{ kind: 'BUS_FARE', amountFen: 180 }]));
     expect(first.plan.result.balanceFen).toBe(820);
@@ -102,7 +104,7 @@ describe('TapGroup: each tap sees the effects of the taps before it', () => {
   });
 
   it('sees an approved ride of the group for passback within 60 s and as the previous ride for a transfer', () => {
-    const group = new TapGroup(emptyFacts());
+    const group = new TapGroup(emptyFacts(), HISTORY_WINDOW_MS);
     take(group, request('RIDE', T0), bus, approved([{ kind: 'BUS_FARE', amountFen: 180 }]));
     expect(group.history(request('RIDE', T0 + 59_999).input, bus, () => 200).passback).toBe(true);
     expect(group.history(request('RIDE', T0 + MINUTE).input, bus, () => 200).passback).toBe(false);
@@ -113,7 +115,7 @@ describe('TapGroup: each tap sees the effects of the taps before it', () => {
   });
 
   it('does not see a declined tap, nor a tap dated after the one judged', () => {
-    const group = new TapGroup(emptyFacts());
+    const group = new TapGroup(emptyFacts(), HISTORY_WINDOW_MS);
     const declined: TapOutcome = { decision: 'DECLINED', reason: 'PASSBACK', message: 'no' };
     take(group, request('RIDE', T0), bus, declined);
     expect(group.history(request('RIDE', T0 + 1000).input, bus, () => 200).passback).toBe(false);
@@ -124,7 +126,7 @@ describe('TapGroup: each tap sees the effects of the taps before it', () => {
 
   it('writes a journey opened and closed in the same group once, as it ends', () => {
     const station = toVenueFacts(storedVenue({ code: 'CQ-R1-A', type: 'METRO_STATION', fareFen: null, network: 'CHONGQING-RAIL' }));
-    const group = new TapGroup(emptyFacts());
+    const group = new TapGroup(emptyFacts(), HISTORY_WINDOW_MS);
     const entry = take(group, request('ENTRY', T0, { venueCode: 'CQ-R1-A' }), station, approved([], [{ type: 'OPEN_JOURNEY', network: 'CHONGQING-RAIL' }]), 'J-1');
     expect(entry.plan.result.journey).toMatchObject({ id: 'J-1', status: 'OPEN' });
     const exitRequest = request('EXIT', T0 + 20 * MINUTE, { venueCode: 'CQ-R1-A' });
@@ -142,7 +144,7 @@ describe('TapGroup: each tap sees the effects of the taps before it', () => {
     const station = toVenueFacts(storedVenue({ code: 'CQ-R1-A', type: 'METRO_STATION', fareFen: null, network: 'CHONGQING-RAIL' }));
     const facts = emptyFacts();
     facts.openJourneys.set('C00000001', { id: 'J-OLD', network: 'CHONGQING-RAIL', entryVenueCode: 'CQ-R1-A', entryAt: T0 - 30 * MINUTE });
-    const group = new TapGroup(facts);
+    const group = new TapGroup(facts, HISTORY_WINDOW_MS);
     const declined = take(group, request('EXIT', T0), station, { decision: 'DECLINED', reason: 'INSUFFICIENT_BALANCE', message: 'low' });
     expect(declined.plan.result.journey).toMatchObject({ id: 'J-OLD', status: 'OPEN' });
     expect(declined.plan.tap.journeyId).toBe('J-OLD');
@@ -156,7 +158,7 @@ describe('TapGroup: each tap sees the effects of the taps before it', () => {
     const facts = emptyFacts();
     facts.capacity.set(`CQ-MUS|${DAY}`, 1);
     facts.loans.set('C00000001', [{ id: 7, itemId: 'BOOK-A', venueCode: 'CQ-LIB', borrowedAt: T0 - DAY_MS }]);
-    const group = new TapGroup(facts);
+    const group = new TapGroup(facts, HISTORY_WINDOW_MS);
     take(group, request('ENTRY', T0, { venueCode: 'CQ-MUS' }), museum, approved([], [{ type: 'COUNT_ENTRY' }]));
     expect(group.history(request('ENTRY', T0 + MINUTE, { venueCode: 'CQ-MUS' }).input, museum, () => null).capacityUsed).toBe(2);
     expect([...group.writes.capacity.values()]).toEqual([{ venueCode: 'CQ-MUS', businessDay: DAY, entries: 2 }]);
@@ -172,7 +174,7 @@ describe('TapGroup: each tap sees the effects of the taps before it', () => {
   });
 
   it('answers a tapId used earlier in the group with that first answer', () => {
-    const group = new TapGroup(emptyFacts());
+    const group = new TapGroup(emptyFacts(), HISTORY_WINDOW_MS);
     const r = request('RIDE', T0);
     const { plan } = take(group, r, bus, approved([{ kind: 'BUS_FARE', amountFen: 180 }]));
     expect(group.earlier(r.input.tapId)).toEqual({ requestHash: r.requestHash, response: plan.result });
@@ -182,14 +184,14 @@ describe('TapGroup: each tap sees the effects of the taps before it', () => {
     const card = storedCard({ status: 'LOST', updatedAt: T0 + 60 * MINUTE });
     const facts = emptyFacts([card]);
     facts.cardChanges.set(card.cardNumber, [{ at: T0 + 60 * MINUTE, before: { status: 'ACTIVE', validFrom: '2024-01-01', validUntil: '2034-12-31', transportEnabled: true, concession: 'NONE' }, after: { status: 'LOST' } }]);
-    const group = new TapGroup(facts);
+    const group = new TapGroup(facts, HISTORY_WINDOW_MS);
     expect(group.cardAt(card.cardNumber, T0)).toMatchObject({ status: 'ACTIVE', balanceFen: 1000 });
     expect(group.cardAt(card.cardNumber, T0 + 61 * MINUTE)).toMatchObject({ status: 'LOST' });
     expect(group.cardAt('NOSUCHCRD', T0)).toBeNull();
   });
 
   it('charges nothing and changes no balance for a declined tap', () => {
-    const group = new TapGroup(emptyFacts());
+    const group = new TapGroup(emptyFacts(), HISTORY_WINDOW_MS);
     const { plan } = take(group, request('RIDE', T0), bus, { decision: 'DECLINED', reason: 'INSUFFICIENT_BALANCE', message: 'low' });
     expect(plan.ledger).toEqual([]);
     expect(plan.balance).toBeNull();

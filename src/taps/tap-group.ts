@@ -1,4 +1,3 @@
-import { DAY_MS } from '../common/time';
 import type { Card } from '../cards/card.entity';
 import type { CardView } from '../cards/card.views';
 import type { Venue } from '../venues/venue.entity';
@@ -65,16 +64,17 @@ export function emptyGroupFacts(): GroupFacts {
 
 export const capacityKey = (venueCode: string, businessDay: string) => `${venueCode}|${businessDay}`;
 
-/** How far back a tap's history reaches: bus transfers look back a day, passback a minute. */
-export const HISTORY_WINDOW_MS = DAY_MS;
-
 /**
  * The facts of a group of taps (one tap, a group commit, a batch chunk) as each tap of it sees
  * them: what was loaded, plus the effects of the group's earlier taps. Decided in request order,
  * each tap sees exactly what it would had the earlier ones been committed one by one. Pure: no I/O.
  */
 export class TapGroup {
-  constructor(private readonly facts: GroupFacts) {}
+  /** `historyWindowMs`: how far back before a tap, inclusive, its recent taps count (what `loadFacts` read). */
+  constructor(
+    private readonly facts: GroupFacts,
+    private readonly historyWindowMs: number,
+  ) {}
 
   /** The first answer given to a tapId, in the database or earlier in this group. */
   earlier(tapId: string): { requestHash: string; response: TapResult } | undefined {
@@ -128,7 +128,7 @@ export class TapGroup {
       let latest: RecentTap | null = null;
       for (const t of recent) {
         if (t.action !== 'RIDE' || t.venueRegion !== venue.region) continue;
-        if (t.occurredAt <= occurredAt - HISTORY_WINDOW_MS || t.occurredAt > occurredAt) continue;
+        if (t.occurredAt < occurredAt - this.historyWindowMs || t.occurredAt > occurredAt) continue;
         if (!latest || t.occurredAt > latest.occurredAt) latest = t;
       }
       const fare = latest ? lineFareFen(latest.venueCode) : null;

@@ -7,7 +7,7 @@ import { Transactions } from '../database/transactions';
 import { chunked, placeholders, Row, Statement, UnitOfWork, valuesList } from '../database/unit-of-work';
 import { toShanghaiIso } from '../common/time';
 import { ledgerInserts } from '../ledger/ledger-statements';
-import { AuditChange, capacityKey, emptyGroupFacts, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, OpenLoan, RecentTap } from './tap-group';
+import { AuditChange, capacityKey, emptyGroupFacts, GroupFacts, GroupWrites, OpenLoan, RecentTap } from './tap-group';
 import type { TapRequest } from './tap-plan';
 import type { OpenJourneyFacts } from './tap-decision';
 import type { JourneyStatus } from './journey.entity';
@@ -45,12 +45,16 @@ export class TapStore {
     return this.transactions.isPostgres ? ' FOR UPDATE' : '';
   }
 
-  /** Everything the decisions of a group read, in two round trips (the second only for offline taps after a change). */
-  *loadFacts(requests: TapRequest[], venueOf: (code: string) => Venue | undefined): UnitOfWork<GroupFacts> {
+  /**
+   * Everything the decisions of a group read, in two round trips (the second only for offline
+   * taps after a change). A card's recent taps are read over its own window only: from
+   * `historyWindowMs` before its earliest tap of the group to its latest, so what a group reads
+   * does not grow with the journal or with the time an offline batch spans.
+   */
+  *loadFacts(requests: TapRequest[], venueOf: (code: string) => Venue | undefined, historyWindowMs: number): UnitOfWork<GroupFacts> {
     const tapIds = unique(requests.map((r) => r.input.tapId));
     const cardNumbers = unique(requests.map((r) => r.input.cardNumber)).sort();
     const earliest = Math.min(...requests.map((r) => r.input.occurredAt));
-    const latest = Math.max(...requests.map((r) => r.input.occurredAt));
     const needs = (actions: TapAction[]) => requests.some((r) => actions.includes(r.input.action));
     const capacityKeys = unique(
       requests.filter((r) => countsCapacity(venueOf(r.input.venueCode), r.input.action)).map((r) => capacityKey(r.input.venueCode, r.input.businessDay)),
@@ -64,12 +68,15 @@ export class TapStore {
         params: cardNumbers,
       },
     ];
-    const wantsRecent = needs(['ENTRY', 'RIDE']);
-    if (wantsRecent) {
+    const windows = recentWindows(requests.filter((r) => r.input.action === 'ENTRY' || r.input.action === 'RIDE'), historyWindowMs);
+    const windowChunks = chunked(windows, 3);
+    for (const rows of windowChunks) {
       statements.push({
-        sql: `SELECT card_number, venue_code, action, venue_region, occurred_at FROM tap
-              WHERE card_number IN (${placeholders(cardNumbers.length)}) AND occurred_at > ? AND occurred_at <= ? AND decision = 'APPROVED' AND action IN ('ENTRY', 'RIDE')`,
-        params: [...cardNumbers, earliest - HISTORY_WINDOW_MS, latest],
+        sql: `WITH w (card_number, after, until) AS (VALUES ${rows.map(() => '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))').join(', ')})
+              SELECT t.card_number, t.venue_code, t.action, t.venue_region, t.occurred_at FROM w
+              JOIN tap t ON t.card_number = w.card_number AND t.occurred_at >= w.after AND t.occurred_at <= w.until
+              WHERE t.decision = 'APPROVED' AND t.action IN ('ENTRY', 'RIDE')`,
+        params: rows.flat(),
       });
     }
     const wantsLoans = needs(['BORROW', 'RETURN']);
@@ -105,7 +112,7 @@ export class TapStore {
       const journey: OpenJourneyFacts = { id: row.id as string, network: row.network as string, entryVenueCode: row.entry_venue_code as string, entryAt: Number(row.entry_at) };
       facts.openJourneys.set(row.card_number as string, journey);
     }
-    if (wantsRecent) {
+    for (const _chunk of windowChunks) {
       for (const row of results[i++].rows) {
         const tap: RecentTap = { venueCode: row.venue_code as string, action: row.action as TapAction, venueRegion: (row.venue_region as string | null) ?? null, occurredAt: Number(row.occurred_at) };
         push(facts.recent, row.card_number as string, tap);
@@ -167,10 +174,11 @@ export class TapStore {
         params: rows.flatMap((j) => [j.id, j.cardNumber, j.network, j.entryVenueCode, j.entryTapId, j.entryAt, j.exitVenueCode, j.exitTapId, j.exitAt, j.status, j.fareFen, j.distanceKm]),
       });
     }
-    for (const [id, j] of writes.closedJourneys) {
+    for (const rows of chunked([...writes.closedJourneys], 7)) {
       statements.push({
-        sql: 'UPDATE journey SET status = ?, fare_fen = ?, exit_venue_code = ?, exit_tap_id = ?, exit_at = ?, distance_km = ? WHERE id = ?',
-        params: [j.status, j.fareFen, j.exitVenueCode, j.exitTapId, j.exitAt, j.distanceKm, id],
+        sql: `UPDATE journey SET status = v.column2, fare_fen = v.column3, exit_venue_code = v.column4, exit_tap_id = v.column5, exit_at = v.column6, distance_km = v.column7
+              FROM (VALUES ${rows.map(() => '(?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION))').join(', ')}) AS v WHERE journey.id = v.column1`,
+        params: rows.flatMap(([id, j]) => [id, j.status, j.fareFen, j.exitVenueCode, j.exitTapId, j.exitAt, j.distanceKm]),
       });
     }
     for (const rows of chunked(writes.newLoans, LOAN_COLUMNS.length)) {
@@ -253,6 +261,20 @@ export class TapStore {
       push(into, row.entity_key as string, change);
     }
   }
+}
+
+/** Per card of `requests`: `[cardNumber, after, until]`, the span its recent taps are read over. */
+function recentWindows(requests: TapRequest[], historyWindowMs: number): [string, number, number][] {
+  const spans = new Map<string, [string, number, number]>();
+  for (const { input } of requests) {
+    const span = spans.get(input.cardNumber);
+    if (!span) spans.set(input.cardNumber, [input.cardNumber, input.occurredAt - historyWindowMs, input.occurredAt]);
+    else {
+      span[1] = Math.min(span[1], input.occurredAt - historyWindowMs);
+      span[2] = Math.max(span[2], input.occurredAt);
+    }
+  }
+  return [...spans.values()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
 function unique<T>(values: T[]): T[] {

@@ -154,7 +154,8 @@ export class TapsService {
   private readonly decideGroup = function* (this: TapsService, requests: TapRequest[]): UnitOfWork<TapAnswer[]> {
     yield* this.directory.sync();
     const venueOf = (code: string) => this.directory.peek(code);
-    const group = new TapGroup(yield* this.store.loadFacts(requests, venueOf));
+    const { historyWindowMs } = this.pricing;
+    const group = new TapGroup(yield* this.store.loadFacts(requests, venueOf, historyWindowMs), historyWindowMs);
     const answers = requests.map((request) => this.decideOne(request, group, venueOf));
     yield* this.store.commit(group.writes);
     return answers;

@@ -48,6 +48,7 @@ const HELP = `npm run bench -- [options]
   --tap-key K         terminal (default: a terminal's key per venue, as at a gate) or admin
   --no-build          run dist/ as it is instead of \`npm run build\` first
   --keep              keep the temp dir (databases, server logs)
+  --cpu-prof DIR      run each service with node --cpu-prof, writing its profile into DIR at exit
   DATABASE_URL=postgres://…  run the service on PostgreSQL, in a private schema dropped afterwards`;
 
 interface Options {
@@ -64,6 +65,7 @@ interface Options {
   tapKey: 'terminal' | 'admin';
   build: boolean;
   keep: boolean;
+  cpuProfileDir?: string;
   databaseUrl?: string;
 }
 
@@ -83,6 +85,7 @@ function parseOptions(): Options | null {
       'tap-key': { type: 'string', default: 'terminal' },
       'no-build': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -108,6 +111,7 @@ function parseOptions(): Options | null {
     tapKey: values['tap-key'] === 'admin' ? 'admin' : 'terminal',
     build: !values['no-build'],
     keep: values.keep,
+    cpuProfileDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
     databaseUrl: process.env.DATABASE_URL,
   };
   if (options.databaseUrl && !/^postgres(ql)?:\/\/[^/]*(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(options.databaseUrl)) {
@@ -352,7 +356,8 @@ async function main(): Promise<void> {
       });
       const startService = async (index: number) => {
         const port = await freePort();
-        return Server.start(`service${index + 1}`, [join(ROOT, 'dist/src/main.js')], env(port), join(dir, `service${index + 1}.log`), '/health', port);
+        const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+        return Server.start(`service${index + 1}`, [...profile, join(ROOT, 'dist/src/main.js')], env(port), join(dir, `service${index + 1}.log`), '/health', port);
       };
       // The service migrates and seeds its database at first start; the bench's data goes in after that, while no service runs.
       await phase('service: migrate and seed (first start)', async () => {
