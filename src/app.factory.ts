@@ -10,7 +10,7 @@ import { AppModule } from './app.module';
 import { registerBodyParsing } from './common/body-parsing';
 import { answerClientError, answerServiceUnavailableWhileClosing } from './common/http-edge';
 import { registerImportBodyParsing } from './venues/import-body';
-import { Clock } from './common/clock';
+import { SharedState } from './common/shared-state';
 import { createLogger, NestPinoLogger, RequestLogController } from './common/logging';
 import { registerRateLimit } from './common/rate-limit';
 import { AppConfig } from './config/app-config';
@@ -68,14 +68,14 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
     void reply.header('x-request-id', request.id);
     done();
   });
-  // The simulated clock is shared through the database (SPEC §6): each request starts from its
-  // state as of its arrival. Routes that never read "now" skip the read. If the read fails the
+  // The simulated clock and the versions of what instances cache are shared through the
+  // database (SPEC §6): each request starts from their state as of its arrival. Routes that never read "now" skip the read. If the read fails the
   // request goes on with the last state; its own database work fails the same way, and
   // /health reports the database.
-  const clock = app.get(Clock);
+  const shared = app.get(SharedState);
   fastify.addHook('onRequest', async (request) => {
     if (CLOCKLESS_ROUTES.test(request.url)) return;
-    await clock.refresh().catch(() => undefined);
+    await shared.refresh().catch(() => undefined);
   });
   fastify
     .addHook('onResponse', (request, reply, done) => {

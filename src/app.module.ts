@@ -6,6 +6,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { CardsModule } from './cards/cards.module';
 import { Clock } from './common/clock';
 import { ClockStore } from './common/clock-store';
+import { SharedState } from './common/shared-state';
 import { GlobalExceptionFilter } from './common/exception.filter';
 import { QueryParametersGuard } from './common/query-parameters.guard';
 import { createValidationPipe } from './common/validation';
@@ -24,15 +25,15 @@ import { TerminalsModule } from './terminals/terminals.module';
 import { VenueDirectory } from './venues/venue-directory';
 import { VenuesModule } from './venues/venues.module';
 
-/** The configuration and the clock, visible to every module. */
+/** The configuration, the clock and the shared state every request starts from, visible to every module. */
 @Global()
 @Module({})
 class CoreModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, ClockStore, Clock],
-      exports: [APP_CONFIG, Clock],
+      providers: [{ provide: APP_CONFIG, useValue: config }, ClockStore, Clock, SharedState],
+      exports: [APP_CONFIG, Clock, SharedState],
     };
   }
 }
@@ -41,7 +42,7 @@ class CoreModule {
 export class AppModule implements OnApplicationBootstrap {
   constructor(
     private readonly seed: SeedService,
-    private readonly clock: Clock,
+    private readonly shared: SharedState,
     private readonly directory: VenueDirectory,
   ) {}
 
@@ -80,7 +81,7 @@ export class AppModule implements OnApplicationBootstrap {
    * so the first tap after a start is judged on the real whitelist.
    */
   async onApplicationBootstrap(): Promise<void> {
-    await this.clock.refresh();
+    await this.shared.refresh();
     await this.seed.seedIfEmpty();
     await this.directory.load();
   }

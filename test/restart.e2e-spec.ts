@@ -158,6 +158,31 @@ describe('two instances on one database', () => {
     expect(await clockOf(b)).toEqual({ now: '2025-03-04T08:10:00+08:00', frozen: true });
   });
 
+  it('a terminal key revoked on one stops at once on the other, though the other had cached it; a reset wipes it on both', async () => {
+    const a = await startTestAppOn(database);
+    running.push(a);
+    const b = await startTestAppOn(database);
+    running.push(b);
+    await a.http.put('/sim/clock').set(ADMIN).send({ now: '2025-03-04T08:00:00+08:00' }).expect(200);
+    const tapWith = (t: TestApp, key: string, n: number) =>
+      t.http.post('/taps').set({ Authorization: `Bearer ${key}` }).send({ tapId: `KEY-${process.pid}-${n}`, cardNumber: 'T00000001', action: 'ENTRY', occurredAt: '2025-03-04T07:59:00+08:00' });
+    const issue = async () => (await a.http.post('/terminals').set(ADMIN).send({ venueCode: 'CD-M1-TFGC' }).expect(201)).body as { terminalId: string; apiKey: string };
+
+    const revoked = await issue();
+    expect((await tapWith(b, revoked.apiKey, 1)).status).toBe(200);
+    expect((await tapWith(b, revoked.apiKey, 1)).status).toBe(200); // now answered from B's cached keys
+    await a.http.delete(`/terminals/${revoked.terminalId}`).set(ADMIN).expect(204);
+    const afterRevoke = await tapWith(b, revoked.apiKey, 2);
+    expect(afterRevoke.status).toBe(401);
+    expect(afterRevoke.body.code).toBe('UNAUTHENTICATED');
+
+    const wiped = await issue();
+    expect((await tapWith(b, wiped.apiKey, 3)).status).toBe(200);
+    await a.http.post('/sim/reset').set(ADMIN).expect(200);
+    expect((await tapWith(b, wiped.apiKey, 4)).status).toBe(401);
+    expect((await tapWith(a, wiped.apiKey, 5)).status).toBe(401);
+  });
+
   postgresOnly('start together on an empty database: both come up, migrated and seeded once', async () => {
     const both = await Promise.all([startTestAppOn(database), startTestAppOn(database)]);
     running.push(...both);

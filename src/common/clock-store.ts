@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Transactions } from '../database/transactions';
 
 /** The simulated clock's row: the frozen instant (null while running) and its change counter. */
@@ -9,7 +7,7 @@ export interface ClockState {
   version: number;
 }
 
-interface ClockRow {
+export interface ClockRow {
   frozen_at: number | string | null;
   version: number | string;
 }
@@ -22,14 +20,8 @@ interface ClockRow {
 @Injectable()
 export class ClockStore {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
   ) {}
-
-  async read(): Promise<ClockState> {
-    const rows: ClockRow[] = await this.dataSource.query('SELECT frozen_at, version FROM sim_clock WHERE id = 1');
-    return toState(rows[0]);
-  }
 
   freeze(atMs: number): Promise<ClockState> {
     return this.write(`frozen_at = ${this.param(1)}`, [atMs]);
@@ -54,7 +46,7 @@ export class ClockStore {
       );
       // PostgreSQL's runner answers UPDATE … RETURNING as [rows, rowCount], SQLite's as rows.
       const rows = (this.transactions.isPostgres ? (answer as [ClockRow[], number])[0] : answer) as ClockRow[];
-      return toState(rows[0]);
+      return toClockState(rows[0]);
     });
   }
 
@@ -64,7 +56,7 @@ export class ClockStore {
   }
 }
 
-function toState(row: ClockRow | undefined): ClockState {
+export function toClockState(row: ClockRow | undefined): ClockState {
   if (!row) throw new Error('sim_clock has no row: the SimClock migration has not run');
   return { frozenAt: row.frozen_at === null ? null : Number(row.frozen_at), version: Number(row.version) };
 }

@@ -1,8 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type BetterSqlite3 from 'better-sqlite3';
-import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
 import { Transactions } from './transactions';
 import { runOnPostgres, runOnSqlite, UnitOfWork } from './unit-of-work';
 
@@ -47,10 +43,7 @@ interface Queue {
 export class GroupWriter {
   private readonly queues = new Map<GroupUnit<never, unknown>, Queue>();
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly transactions: Transactions,
-  ) {}
+  constructor(private readonly transactions: Transactions) {}
 
   submit<I, O>(items: I[], unit: GroupUnit<I, O>): Promise<O[]> {
     if (items.length === 0) return Promise.resolve([]);
@@ -102,12 +95,12 @@ export class GroupWriter {
   }
 
   private onSqlite(items: never[], unit: GroupUnit<never, unknown>): unknown[] {
-    const db = (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+    const db = this.transactions.sqliteConnection();
     return db.transaction(() => runOnSqlite(db, unit(items)))();
   }
 
   private async onPostgres<I, O>(items: I[], unit: GroupUnit<I, O>): Promise<O[]> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const pool = this.transactions.postgresPool();
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       try {

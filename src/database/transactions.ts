@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Row, Statement, toPostgres } from './unit-of-work';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Pool } from 'pg';
+import { Row, runOnSqlite, Statement, toPostgres } from './unit-of-work';
 
 /**
  * The one way to write. On SQLite TypeORM has a single connection, and overlapping
@@ -40,6 +42,25 @@ export class Transactions {
     return manager.query(this.isPostgres ? toPostgres(sql) : sql, params);
   }
 
+  /**
+   * One read outside any transaction, on the driver itself rather than through a TypeORM query
+   * runner: for the reads every request makes. On SQLite it runs on the one connection at once.
+   */
+  async select(sql: string, params: unknown[]): Promise<Row[]> {
+    if (this.isPostgres) return (await this.postgresPool().query<Row>(toPostgres(sql), params)).rows;
+    return runOnSqlite(this.sqliteConnection(), select({ sql, params }));
+  }
+
+  /** The better-sqlite3 connection under TypeORM's driver (SQLite only). */
+  sqliteConnection(): BetterSqlite3.Database {
+    return (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+  }
+
+  /** node-postgres' pool under TypeORM's driver (PostgreSQL only). */
+  postgresPool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
   /** SQLite: runs `work` when no write transaction is open, before any that starts later (the group writer's turn). */
   exclusive<T>(work: () => T): Promise<T> {
     const result = this.tail.then(work);
@@ -52,13 +73,13 @@ export class Transactions {
     return this.isPostgres ? { mode: 'pessimistic_write' } : undefined;
   }
 
-  /** Increments a named counter (whitelist, hotlist version) inside `manager`'s transaction. */
-  async nextVersion(manager: EntityManager, name: 'whitelist' | 'hotlist'): Promise<number> {
+  /** Increments a named counter (whitelist, hotlist, terminal keys version) inside `manager`'s transaction. */
+  async nextVersion(manager: EntityManager, name: 'whitelist' | 'hotlist' | 'terminals'): Promise<number> {
     await manager.query(`UPDATE counter SET value = value + 1 WHERE name = ${this.param(1)}`, [name]);
     return this.currentVersion(manager, name);
   }
 
-  async currentVersion(manager: EntityManager, name: 'whitelist' | 'hotlist'): Promise<number> {
+  async currentVersion(manager: EntityManager, name: 'whitelist' | 'hotlist' | 'terminals'): Promise<number> {
     const rows: { value: number | string }[] = await manager.query(
       `SELECT value FROM counter WHERE name = ${this.param(1)}`,
       [name],
@@ -70,6 +91,11 @@ export class Transactions {
   private param(n: number): string {
     return this.isPostgres ? `$${n}` : '?';
   }
+}
+
+function* select(statement: Statement): Generator<Statement[], Row[], { rows: Row[] }[]> {
+  const [result] = yield [statement];
+  return result.rows;
 }
 
 /** Whether a failed query broke a unique constraint (both dialects). */

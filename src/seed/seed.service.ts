@@ -68,7 +68,9 @@ export class SeedService {
   async reset(): Promise<void> {
     await this.transactions.run(async (manager) => {
       for (const table of TABLES) await manager.query(`DELETE FROM ${table}`);
-      await manager.query(`UPDATE counter SET value = 0`);
+      // The terminal keys' version moves on rather than back: an instance's cached keys must not match it again.
+      await manager.query(`UPDATE counter SET value = 0 WHERE name <> 'terminals'`);
+      await this.transactions.nextVersion(manager, 'terminals');
       await this.seed(manager);
     });
     this.directory.clear();

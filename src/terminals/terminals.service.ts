@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { sha256 } from '../auth/principal';
 import { Clock } from '../common/clock';
+import { SharedState } from '../common/shared-state';
 import { DomainError, ErrorCode, notFound } from '../common/errors';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
@@ -12,14 +13,30 @@ import { Venue } from '../venues/venue.entity';
 import { Terminal } from './terminal.entity';
 import { IssuedTerminalView, TerminalView, toTerminalView } from './terminal.views';
 
+/** What the guard needs of a terminal whose key is active. */
+export interface ActiveTerminal {
+  terminalId: string;
+  venueCode: string;
+}
+
+/** Keys cached per instance at most (one per terminal in use). */
+const MAX_CACHED_KEYS = 100_000;
+
 @Injectable()
 export class TerminalsService {
+  private readonly activeKeys = new Map<string, ActiveTerminal>();
+  /** The terminal keys' version the cached keys belong to; -1 before the first read. */
+  private keysVersion = -1;
+
   constructor(
     @InjectRepository(Terminal) private readonly terminals: Repository<Terminal>,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-  ) {}
+    shared: SharedState,
+  ) {
+    shared.onCounter('terminals', (version) => this.keysSeen(version));
+  }
 
   /** Issues a terminal bound to one venue; the key is in this answer only. */
   async issue(venueCode: string, actor: string): Promise<IssuedTerminalView> {
@@ -48,7 +65,7 @@ export class TerminalsService {
     return toPage(await qb.getMany(), limit, toTerminalView, (t) => [t.terminalId]);
   }
 
-  /** Revokes at once: the guard reads the table on every request. */
+  /** Revokes at once: the terminal keys' version moves with it, so every instance drops its cached keys. */
   async revoke(terminalId: string, actor: string): Promise<void> {
     await this.transactions.run(async (manager) => {
       const terminal = await manager.findOneBy(Terminal, { terminalId });
@@ -56,6 +73,7 @@ export class TerminalsService {
       if (terminal.revokedAt !== null) return;
       const now = this.clock.nowMs();
       await manager.update(Terminal, { terminalId }, { revokedAt: now });
+      await this.transactions.nextVersion(manager, 'terminals');
       await this.audit.record(manager, {
         entity: 'terminal', key: terminalId, action: 'REVOKE', actor, at: now,
         before: toTerminalView(terminal), after: toTerminalView({ ...terminal, revokedAt: now }),
@@ -63,7 +81,26 @@ export class TerminalsService {
     });
   }
 
-  findActiveByKeyHash(keyHash: string): Promise<Terminal | null> {
-    return this.terminals.findOneBy({ keyHash, revokedAt: IsNull() });
+  /**
+   * The active terminal of a key, from this instance's copy of the keys seen active since the
+   * terminal keys' version last moved, or else from the table. `SharedState` reads the version at
+   * the start of every request, so a key revoked (or wiped by a reset) before a request arrived
+   * is looked up afresh. A look-up that started under an older version is not kept.
+   */
+  async findActiveByKeyHash(keyHash: string): Promise<ActiveTerminal | null> {
+    const known = this.activeKeys.get(keyHash);
+    if (known) return known;
+    const version = this.keysVersion;
+    const rows = await this.transactions.select('SELECT terminal_id, venue_code FROM terminal WHERE key_hash = ? AND revoked_at IS NULL', [keyHash]);
+    if (rows.length === 0) return null;
+    const terminal: ActiveTerminal = { terminalId: rows[0].terminal_id as string, venueCode: rows[0].venue_code as string };
+    if (version === this.keysVersion && version >= 0 && this.activeKeys.size < MAX_CACHED_KEYS) this.activeKeys.set(keyHash, terminal);
+    return terminal;
+  }
+
+  private keysSeen(version: number): void {
+    if (version === this.keysVersion) return;
+    this.activeKeys.clear();
+    this.keysVersion = version;
   }
 }

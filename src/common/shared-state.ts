@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { Transactions } from '../database/transactions';
+import { Clock } from './clock';
+import { ClockRow, toClockState } from './clock-store';
+import { FreshLoad } from './fresh-load';
+
+/** Counters (table `counter`) that instances cache behind: a change of one drops every instance's copy. */
+export type SharedCounter = 'terminals';
+
+const READ = `SELECT c.frozen_at, c.version, (SELECT value FROM counter WHERE name = 'terminals') AS terminals FROM sim_clock c WHERE c.id = 1`;
+
+/**
+ * The state every request starts from, shared by all instances through the database: the
+ * simulated clock (SPEC §6) and the versions of what instances cache (terminal keys). One read
+ * at the start of each request (an onRequest hook, see app.factory.ts): a request sees the state
+ * the database held when it arrived, and requests that arrive during a read share the next one
+ * ({@link FreshLoad}), so under load one read serves many requests.
+ */
+@Injectable()
+export class SharedState {
+  private readonly loads = new FreshLoad(() => this.load());
+  private readonly listeners = new Map<SharedCounter, ((version: number) => void)[]>();
+
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Brings the clock and the cached counters up to the database's state as of this call. */
+  refresh(): Promise<void> {
+    return this.loads.run();
+  }
+
+  /** `listener` hears the counter's value after every read (the same value again when nothing changed). */
+  onCounter(name: SharedCounter, listener: (version: number) => void): void {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
+  }
+
+  private async load(): Promise<void> {
+    const [row] = await this.transactions.select(READ, []);
+    this.clock.apply(toClockState(row as unknown as ClockRow | undefined));
+    for (const listener of this.listeners.get('terminals') ?? []) listener(Number(row?.terminals ?? 0));
+  }
+}
