@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Transactions } from '../database/transactions';
+import { GroupWriter } from '../database/group-writer';
+import type { UnitOfWork } from '../database/unit-of-work';
 
 /** The simulated clock's row: the frozen instant (null while running) and its change counter. */
 export interface ClockState {
@@ -12,48 +13,47 @@ export interface ClockRow {
   version: number | string;
 }
 
+/** One change of the clock: the SET assignment, with `?` placeholders, and its parameters. */
+interface ClockChange {
+  assignment: string;
+  parameters: number[];
+}
+
 /**
- * The one place that reads and writes `sim_clock`. Every change is a single UPDATE that bumps
- * `version` and answers the new row, so an advance is atomic across instances (the database
- * computes it from the row it updates, never from a copy in some process's memory).
+ * The one place that writes `sim_clock` (SharedState reads it). Every change is a single UPDATE
+ * that bumps `version` and answers the new row, so an advance is atomic across instances (the
+ * database computes it from the row it updates, never from a copy in some process's memory).
+ * Changes go through the group writer: concurrent ones share a transaction, applied in order.
  */
 @Injectable()
 export class ClockStore {
-  constructor(
-    private readonly transactions: Transactions,
-  ) {}
+  constructor(private readonly writer: GroupWriter) {}
 
   freeze(atMs: number): Promise<ClockState> {
-    return this.write(`frozen_at = ${this.param(1)}`, [atMs]);
+    return this.write({ assignment: 'frozen_at = ?', parameters: [atMs] });
   }
 
   /** Frozen: moves the frozen instant; running: freezes at the caller's real now plus the step. */
   advance(stepMs: number, realNowMs: number): Promise<ClockState> {
-    return this.write(`frozen_at = COALESCE(frozen_at, ${this.param(1)}) + ${this.param(2)}`, [realNowMs, stepMs]);
+    return this.write({ assignment: 'frozen_at = COALESCE(frozen_at, ?) + ?', parameters: [realNowMs, stepMs] });
   }
 
   release(): Promise<ClockState> {
-    return this.write('frozen_at = NULL', []);
+    return this.write({ assignment: 'frozen_at = NULL', parameters: [] });
   }
 
-  // Through the write queue: on SQLite a statement sent while another request's transaction is
-  // open on the single connection would become part of it (and be lost with its rollback).
-  private write(assignment: string, parameters: number[]): Promise<ClockState> {
-    return this.transactions.run(async (manager) => {
-      const answer: unknown = await manager.query(
-        `UPDATE sim_clock SET ${assignment}, version = version + 1 WHERE id = 1 RETURNING frozen_at, version`,
-        parameters,
-      );
-      // PostgreSQL's runner answers UPDATE … RETURNING as [rows, rowCount], SQLite's as rows.
-      const rows = (this.transactions.isPostgres ? (answer as [ClockRow[], number])[0] : answer) as ClockRow[];
-      return toClockState(rows[0]);
-    });
+  private async write(change: ClockChange): Promise<ClockState> {
+    const [state] = await this.writer.submit([change], applyChanges);
+    return state;
   }
+}
 
-  /** Placeholder `n` (1-based); SQLite's are positional, so parameters go in order of appearance. */
-  private param(n: number): string {
-    return this.transactions.isPostgres ? `$${n}` : '?';
-  }
+function* applyChanges(changes: ClockChange[]): UnitOfWork<ClockState[]> {
+  const results = yield changes.map((c) => ({
+    sql: `UPDATE sim_clock SET ${c.assignment}, version = version + 1 WHERE id = 1 RETURNING frozen_at, version`,
+    params: c.parameters,
+  }));
+  return results.map((r) => toClockState(r.rows[0] as unknown as ClockRow | undefined));
 }
 
 export function toClockState(row: ClockRow | undefined): ClockState {

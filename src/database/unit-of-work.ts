@@ -23,6 +23,14 @@ export interface StatementResult {
  */
 export type UnitOfWork<T> = Generator<Statement[], T, StatementResult[]>;
 
+/**
+ * Statements kept prepared (SQLite) or translated (PostgreSQL) per process: the short ones, which
+ * repeat. A long one is a group's list of rows or keys, whose text changes with the group's size;
+ * keeping those would hold megabytes for statements that rarely come back.
+ */
+const KEPT_SQL_LENGTH = 4_096;
+const KEPT_STATEMENTS = 500;
+
 const postgresText = new Map<string, string>();
 /** `?` → `$n` (no statement of ours has a `?` inside a literal). */
 export function toPostgres(sql: string): string {
@@ -30,7 +38,7 @@ export function toPostgres(sql: string): string {
   if (text === undefined) {
     let n = 0;
     text = sql.replace(/\?/g, () => `$${++n}`);
-    if (postgresText.size < 10_000) postgresText.set(sql, text);
+    if (sql.length <= KEPT_SQL_LENGTH && postgresText.size < KEPT_STATEMENTS) postgresText.set(sql, text);
   }
   return text;
 }
@@ -45,7 +53,7 @@ export function runOnSqlite<T>(db: BetterSqlite3.Database, work: UnitOfWork<T>):
       let prepared = cache.get(statement.sql);
       if (!prepared) {
         prepared = db.prepare(statement.sql);
-        if (cache.size < 2_000) cache.set(statement.sql, prepared);
+        if (statement.sql.length <= KEPT_SQL_LENGTH && cache.size < KEPT_STATEMENTS) cache.set(statement.sql, prepared);
       }
       const params = statement.params.map(toSqliteValue);
       if (prepared.reader) results.push({ rows: prepared.all(...params) as Row[], changes: 0 });
