@@ -49,6 +49,7 @@ const HELP = `npm run bench -- [options]
   --no-build          run dist/ as it is instead of \`npm run build\` first
   --keep              keep the temp dir (databases, server logs)
   --cpu-prof DIR      run each service with node --cpu-prof, writing its profile into DIR at exit
+  --service-env K=V,… extra environment of the service (e.g. LOG_REQUESTS=false,RATE_LIMIT_PER_MINUTE=0), to measure a piece
   DATABASE_URL=postgres://…  run the service on PostgreSQL, in a private schema dropped afterwards`;
 
 interface Options {
@@ -66,6 +67,7 @@ interface Options {
   build: boolean;
   keep: boolean;
   cpuProfileDir?: string;
+  serviceEnv: Record<string, string>;
   databaseUrl?: string;
 }
 
@@ -86,6 +88,7 @@ function parseOptions(): Options | null {
       'no-build': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
+      'service-env': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -112,6 +115,7 @@ function parseOptions(): Options | null {
     build: !values['no-build'],
     keep: values.keep,
     cpuProfileDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+    serviceEnv: serviceEnvOf(values['service-env']),
     databaseUrl: process.env.DATABASE_URL,
   };
   if (options.databaseUrl && !/^postgres(ql)?:\/\/[^/]*(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(options.databaseUrl)) {
@@ -120,6 +124,16 @@ function parseOptions(): Options | null {
   if (!['terminal', 'admin'].includes(values['tap-key'])) throw new Error('--tap-key must be terminal or admin');
   if (options.instances > 1 && !options.databaseUrl) throw new Error('--instances > 1 needs DATABASE_URL: the instances share one PostgreSQL');
   return options;
+}
+
+function serviceEnvOf(list: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of list.split(',').filter((p) => p.trim() !== '')) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair.trim());
+    if (!match) throw new Error(`--service-env: ${pair} is not NAME=value`);
+    env[match[1]] = match[2];
+  }
+  return env;
 }
 
 interface Row {
@@ -352,6 +366,7 @@ async function main(): Promise<void> {
         ADMIN_API_KEYS: ADMIN_KEY,
         SSN_HASH_KEY,
         ...(database.kind === 'postgres' ? { DATABASE_URL: database.url, DB_SCHEMA: database.schema } : { DB_PATH: database.path }),
+        ...options.serviceEnv,
         PORT: String(port),
       });
       const startService = async (index: number) => {
@@ -492,7 +507,8 @@ function report(options: Options, kind: BenchDatabase['kind'], rows: Row[], inva
   ];
   const widths = table[0].map((_, c) => Math.max(...table.map((line) => line[c].length)));
   const database = kind === 'postgres' ? `PostgreSQL${options.instances > 1 ? `, ${options.instances} instances` : ''}` : 'SQLite';
-  console.log(`\n${database}; ${options.duration} s a case; ${options.connections} connections; ${options.cards} cards; ${options.venues} extra venues; ${options.journal} journal rows`);
+  const extraEnv = Object.entries(options.serviceEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+  console.log(`\n${database}; ${options.duration} s a case; ${options.connections} connections; ${options.cards} cards; ${options.venues} extra venues; ${options.journal} journal rows${extraEnv ? `; service env ${extraEnv}` : ''}`);
   for (const line of table) console.log(line.map((cell, c) => (c === 0 || c === 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
   for (const r of rows) {
     const codes = Object.entries(r.statusCodes).filter(([code]) => !code.startsWith('2'));
