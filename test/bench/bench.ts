@@ -47,7 +47,7 @@ const HELP = `npm run bench -- [options]
   --instances N       service instances on one PostgreSQL, load split between them (needs DATABASE_URL)
   --tap-key K         terminal (default: a terminal's key per venue, as at a gate) or admin
   --no-build          run dist/ as it is instead of \`npm run build\` first
-  --keep              keep the temp dir (databases, server logs)
+  --keep              keep the temp dir (SQLite database, server logs) and the PostgreSQL schema
   --cpu-prof DIR      run each service with node --cpu-prof, writing its profile into DIR at exit
   --service-env K=V,… extra environment of the service (e.g. LOG_REQUESTS=false,RATE_LIMIT_PER_MINUTE=0), to measure a piece
   DATABASE_URL=postgres://…  run the service on PostgreSQL, in a private schema dropped afterwards`;
@@ -480,7 +480,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopAll().catch(() => undefined);
-    if (database.kind === 'postgres') await postgresSchema(database.url, database.schema, 'drop').catch((e: unknown) => console.error(`drop schema ${database.schema}: ${(e as Error).message}`));
+    if (database.kind === 'postgres' && !options.keep) await postgresSchema(database.url, database.schema, 'drop').catch((e: unknown) => console.error(`drop schema ${database.schema}: ${(e as Error).message}`));
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
   }
 
