@@ -24,21 +24,49 @@ export interface StatementResult {
 export type UnitOfWork<T> = Generator<Statement[], T, StatementResult[]>;
 
 /**
- * Statements kept prepared (SQLite) or translated (PostgreSQL) per process: the short ones, which
- * repeat. A long one is a group's list of rows or keys, whose text changes with the group's size;
- * keeping those would hold megabytes for statements that rarely come back.
+ * Statements kept prepared (SQLite) or translated (PostgreSQL) per process. Short ones repeat and
+ * are all kept (up to KEPT_STATEMENTS). A long one is a group's list of rows or keys, whose text
+ * changes with the group's size: only the last few are kept (a full batch chunk repeats its
+ * 1,000-row INSERT), since each can hold a megabyte.
  */
 const KEPT_SQL_LENGTH = 4_096;
 const KEPT_STATEMENTS = 500;
+const KEPT_LONG_STATEMENTS = 16;
 
-const postgresText = new Map<string, string>();
+/** A per-process cache of what a statement's text costs to get ready, by the rule above. */
+class StatementCache<T> {
+  private readonly short = new Map<string, T>();
+  private readonly long = new Map<string, T>();
+
+  get(sql: string): T | undefined {
+    if (sql.length <= KEPT_SQL_LENGTH) return this.short.get(sql);
+    const kept = this.long.get(sql);
+    if (kept !== undefined) {
+      // Most recently used last: the first is the one to drop.
+      this.long.delete(sql);
+      this.long.set(sql, kept);
+    }
+    return kept;
+  }
+
+  set(sql: string, value: T): void {
+    if (sql.length <= KEPT_SQL_LENGTH) {
+      if (this.short.size < KEPT_STATEMENTS) this.short.set(sql, value);
+      return;
+    }
+    if (this.long.size >= KEPT_LONG_STATEMENTS) this.long.delete(this.long.keys().next().value as string);
+    this.long.set(sql, value);
+  }
+}
+
+const postgresText = new StatementCache<string>();
 /** `?` → `$n` (no statement of ours has a `?` inside a literal). */
 export function toPostgres(sql: string): string {
   let text = postgresText.get(sql);
   if (text === undefined) {
     let n = 0;
     text = sql.replace(/\?/g, () => `$${++n}`);
-    if (sql.length <= KEPT_SQL_LENGTH && postgresText.size < KEPT_STATEMENTS) postgresText.set(sql, text);
+    postgresText.set(sql, text);
   }
   return text;
 }
@@ -53,7 +81,7 @@ export function runOnSqlite<T>(db: BetterSqlite3.Database, work: UnitOfWork<T>):
       let prepared = cache.get(statement.sql);
       if (!prepared) {
         prepared = db.prepare(statement.sql);
-        if (statement.sql.length <= KEPT_SQL_LENGTH && cache.size < KEPT_STATEMENTS) cache.set(statement.sql, prepared);
+        cache.set(statement.sql, prepared);
       }
       const params = statement.params.map(toSqliteValue);
       if (prepared.reader) results.push({ rows: prepared.all(...params) as Row[], changes: 0 });
@@ -78,11 +106,11 @@ export async function runOnPostgres<T>(client: PoolClient, work: UnitOfWork<T>):
   return step.value;
 }
 
-const statementCaches = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
-function preparedStatements(db: BetterSqlite3.Database): Map<string, BetterSqlite3.Statement> {
+const statementCaches = new WeakMap<BetterSqlite3.Database, StatementCache<BetterSqlite3.Statement>>();
+function preparedStatements(db: BetterSqlite3.Database): StatementCache<BetterSqlite3.Statement> {
   let cache = statementCaches.get(db);
   if (!cache) {
-    cache = new Map();
+    cache = new StatementCache();
     statementCaches.set(db, cache);
   }
   return cache;
