@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import holidays from '../seed/holidays.json';
 import type { TapPricing } from '../taps/pricing';
 import { VenueDirectory } from '../venues/venue-directory';
-import { FareRules, loadFareRules } from './fare-rules';
+import { FareRules, loadFareRules, RuleSet, ruleSetsInForce } from './fare-rules';
 import { createHolidayCalendar, HolidayCalendar } from './holiday-calendar';
 import { buildMetroNetwork, MetroNetwork } from './metro-network';
 import { createSchemePricer, holidayAwareWeekday } from './scheme-pricer';
@@ -34,6 +34,11 @@ export class FaresService {
       }),
       openingWeekday: holidayAwareWeekday(this.calendar),
     };
+  }
+
+  /** Every rule set, or those in force on a business day (at most one per region). */
+  ruleSets(on?: string): readonly RuleSet[] {
+    return on === undefined ? this.rules.ruleSets : ruleSetsInForce(this.rules, on);
   }
 
   /** The network over the stations currently listed (delisted stations are out of service). */
