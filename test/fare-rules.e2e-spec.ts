@@ -1,4 +1,4 @@
-import { local } from './support/factories';
+import { expectError, local, venueBody } from './support/factories';
 import { ADMIN, freezeClock, newCard, startTestApp, tap, TestApp } from './support/test-app';
 
 /**
@@ -164,6 +164,25 @@ describe('fare rules through POST /taps and POST /taps/batch', () => {
     const answers = await Promise.all(lines.map((line, i) => tap(t, ride(card, line, local('2025-08-20', `18:0${i}`)))));
     expect(answers.map((a) => a.fareFen).sort((a, b) => a - b)).toEqual([0, 180, 180, 180]);
     expect(await balanceOf(card)).toBe(5000 - 3 * 180);
+  });
+
+  it('keeps the latest previous leg when an older ride is uploaded after a newer one', async () => {
+    await freezeClock(t, local('2025-03-26', '20:00'));
+    const card = await newCard(t, { issuerCode: '500100', balanceFen: 2000 });
+    await tap(t, ride(card, 'CQ-BUS-111', local('2025-03-26', '10:00')));
+    // A validator uploads a morning ride late: priced on its own, it must not become the previous leg.
+    await batch([ride(card, 'CQ-BUS-181', local('2025-03-26', '07:00'))]);
+    const next = await tap(t, ride(card, 'CQ-BUS-261', local('2025-03-26', '10:40')));
+    expect(next.fare.adjustments).toEqual([{ kind: 'TRANSFER', amountFen: -200 }]);
+  });
+
+  it('refuses a metro station on a network the fare rules do not price, naming the field and writing nothing', async () => {
+    const body = venueBody('METRO_STATION', { network: 'XIAN-METRO' });
+    const response = await t.http.post('/venues').set(ADMIN).send(body).expect(400);
+    expectError(response, 400, 'VALIDATION_FAILED', ['network']);
+    expect(response.body.details[0]).toMatchObject({ field: 'network', constraint: 'enum' });
+    expect(JSON.stringify(response.body)).not.toContain('XIAN');
+    await t.http.get(`/venues/${body.code}`).set(ADMIN).expect(404);
   });
 
   it('shows the breakdown in the journal and the journeys', async () => {

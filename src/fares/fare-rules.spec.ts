@@ -98,10 +98,10 @@ describe('loadFareRules', () => {
 
     it('rejects a network defined in two files', () => {
       const chongqing = readRaw('chongqing.json');
-      chongqing.ruleSets[1].networks[0].network = 'CHENGDU-METRO';
-      chongqing.ruleSets[1].concessions = [];
-      chongqing.ruleSets[1].transferRules = [];
-      chongqing.ruleSets[1].cardDiscounts = [];
+      for (const set of chongqing.ruleSets) {
+        set.networks[0].network = 'CHENGDU-METRO';
+        Object.assign(set, { concessions: [], transferRules: [], cardDiscounts: [] });
+      }
       write('sichuan.json', readRaw('sichuan.json'));
       write('chongqing.json', chongqing);
       expect(() => loadFareRules(dir)).toThrow('sichuan.json: ruleSets[0].networks[0].network CHENGDU-METRO is already defined in chongqing.json');
@@ -151,6 +151,10 @@ describe('validateRegionFile', () => {
     [(r: RawRules) => (r.ruleSets[1].transferRules[0].durationLimitType = 'FIRST_START'), 'ruleSets[1].transferRules[0].durationLimitType must be one of PREVIOUS_END_TO_CURRENT_START'],
     [(r: RawRules) => (r.ruleSets[1].transferRules[1].excludedRiderCategories = ['CHILD']), 'ruleSets[1].transferRules[1].excludedRiderCategories[0] must be one of SENIOR, STUDENT'],
     [(r: RawRules) => (r.ruleSets[0].transferRules[0].maxDiscountFen = 0), 'ruleSets[0].transferRules[0].maxDiscountFen must be a positive integer'],
+    [
+      (r: RawRules) => Object.assign(r.ruleSets[1], { networks: [{ ...r.ruleSets[1].networks[0], network: 'CQ-RAIL' }], concessions: [], transferRules: [], cardDiscounts: [] }),
+      'ruleSets[1].networks must still price CHONGQING-RAIL, which ruleSets[0] prices',
+    ],
   ])('rejects a bad value in chongqing.json, naming its JSON path (%#)', (mutate, message) => {
     expectRejected(mutate, `chongqing.json: ${message}`, 'chongqing.json');
   });

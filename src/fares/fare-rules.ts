@@ -202,6 +202,19 @@ export function loadFareRules(dir: string = defaultRulesDirectory()): FareRules 
   return combineRegionFiles(files, dir);
 }
 
+let seeded: FareRules | null = null;
+/** The service's own rule files, loaded and validated once per process (they change only with a deployment). */
+export function seededFareRules(): FareRules {
+  seeded ??= loadFareRules();
+  return seeded;
+}
+
+/** The metro networks a region's rule sets price. */
+export function networksOfRegion(rules: FareRules, region: string): string[] {
+  const names = rules.ruleSets.filter((set) => set.region === region).flatMap((set) => set.networks.map((n) => n.network));
+  return [...new Set(names)];
+}
+
 function defaultRulesDirectory(): string {
   const candidates = [join(__dirname, 'rules'), resolve('src', 'fares', 'rules')];
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
@@ -266,9 +279,14 @@ function readRegionFile(raw: unknown): RuleSet[] {
   if (list.length === 0) bad('ruleSets', 'must hold at least one rule set');
   const parsed = list.map((entry, index) => readRuleSet(entry, `ruleSets[${index}]`, region));
   parsed.forEach((set, index) => {
-    if (index > 0 && set.effectiveFrom <= parsed[index - 1].effectiveFrom) {
-      bad(`ruleSets[${index}].effectiveFrom`, `must be later than the previous rule set's ${parsed[index - 1].effectiveFrom}`);
+    if (index === 0) return;
+    const previous = parsed[index - 1];
+    if (set.effectiveFrom <= previous.effectiveFrom) {
+      bad(`ruleSets[${index}].effectiveFrom`, `must be later than the previous rule set's ${previous.effectiveFrom}`);
     }
+    // A journey that starts under one set may end under the next: every network stays priced.
+    const missing = previous.networks.find((n) => !set.networks.some((other) => other.network === n.network));
+    if (missing) bad(`ruleSets[${index}].networks`, `must still price ${missing.network}, which ruleSets[${index - 1}] prices`);
   });
   return parsed.map((set, index) => ({
     ...set,

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import holidays from '../seed/holidays.json';
 import type { TapPricing } from '../taps/pricing';
 import { VenueDirectory } from '../venues/venue-directory';
-import { FareRules, loadFareRules, RuleSet, ruleSetsInForce } from './fare-rules';
+import { FareRules, RuleSet, ruleSetsInForce, seededFareRules } from './fare-rules';
 import { createHolidayCalendar, HolidayCalendar } from './holiday-calendar';
 import { buildMetroNetwork, MetroNetwork } from './metro-network';
 import { createSchemePricer, holidayAwareWeekday } from './scheme-pricer';
@@ -15,7 +15,7 @@ import { createSchemePricer, holidayAwareWeekday } from './scheme-pricer';
  */
 @Injectable()
 export class FaresService {
-  readonly rules: FareRules = loadFareRules();
+  readonly rules: FareRules = seededFareRules();
   readonly calendar: HolidayCalendar = createHolidayCalendar(holidays);
   private network: MetroNetwork | null = null;
   readonly pricing: TapPricing;

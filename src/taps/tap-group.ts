@@ -1,4 +1,3 @@
-import { DAY_MS } from '../common/time';
 import type { Card } from '../cards/card.entity';
 import type { CardView } from '../cards/card.views';
 import type { Venue } from '../venues/venue.entity';
@@ -19,7 +18,7 @@ export interface AuditChange {
   after: unknown;
 }
 
-/** An approved ENTRY or RIDE of a card (passback and bus transfers look back at these). */
+/** An approved ENTRY or RIDE of a card (passback looks back at these). */
 export interface RecentTap {
   venueCode: string;
   action: TapAction;
@@ -69,8 +68,8 @@ export function emptyGroupFacts(): GroupFacts {
 
 export const capacityKey = (venueCode: string, businessDay: string) => `${venueCode}|${businessDay}`;
 
-/** How far back a tap's history reaches: bus transfers look back a day, passback a minute. */
-export const HISTORY_WINDOW_MS = DAY_MS;
+/** How far back a tap's recent taps reach: passback's minute (transfers read the card's fare counters instead). */
+export const HISTORY_WINDOW_MS = PASSBACK_WINDOW_MS;
 
 /**
  * The facts of a group of taps (one tap, a group commit, a batch chunk) as each tap of it sees
