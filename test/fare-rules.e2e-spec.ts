@@ -73,6 +73,9 @@ describe('fare rules through POST /taps and POST /taps/batch', () => {
     expect(await balanceOf(card)).toBe(3000 - 270 - 970);
     const ledger = (await t.http.get(`/cards/${card}/ledger`).set(ADMIN).expect(200)).body.items;
     expect(ledger.slice(-2).map((e: { kind: string; amountFen: number }) => [e.kind, e.amountFen])).toEqual([['METRO_FARE', -270], ['OVERTIME_SURCHARGE', -700]]);
+    // Both entries are charges the issuer owes the acquirer.
+    const settlement = (await t.http.get('/settlements/2025-03-12').set(ADMIN).expect(200)).body;
+    expect(settlement.lines).toEqual([{ issuerRegion: 'CHONGQING', acquirerRegion: 'CHONGQING', count: 3, amountFen: 270 + 970 }]);
   });
 
   it('gives a Chongqing transfer bus→bus within 60 minutes, never on the same line within 15, one per chain, bus→rail and rail→bus', async () => {
