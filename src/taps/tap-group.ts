@@ -243,8 +243,10 @@ export class TapGroup {
   };
 }
 
+const LAST_LEG = 'LAST_LEG:';
 /** The counter row that holds a card's previous leg in a region (its amount is the leg's end). */
-export const lastLegCounter = (region: string) => `LAST_LEG:${region}`;
+export const lastLegCounter = (region: string) => `${LAST_LEG}${region}`;
+export const regionOfLastLegCounter = (counter: string) => counter.slice(LAST_LEG.length);
 
 /** A counter row the group writes: a sum to add, or a previous leg to keep if it is the latest. */
 export type FareCounterWrite =

@@ -7,7 +7,7 @@ import { Transactions } from '../database/transactions';
 import { chunked, placeholders, Row, Statement, UnitOfWork, valuesList } from '../database/unit-of-work';
 import { toShanghaiIso } from '../common/time';
 import { ledgerInserts } from '../ledger/ledger-statements';
-import { AuditChange, capacityKey, emptyGroupFacts, FareCounterWrite, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, lastLegCounter, OpenLoan, RecentTap } from './tap-group';
+import { AuditChange, capacityKey, emptyGroupFacts, FareCounterWrite, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, lastLegCounter, OpenLoan, RecentTap, regionOfLastLegCounter } from './tap-group';
 import { counterKey, FareBreakdown, PreviousLeg } from '../fares/fare-breakdown';
 import type { TapRequest } from './tap-plan';
 import type { OpenJourneyFacts } from './tap-decision';
@@ -142,7 +142,7 @@ export class TapStore {
           facts.fareCounters.set(cardNumber, counters);
         }
         const counter = row.counter as string;
-        if (row.leg !== null && row.leg !== undefined) counters.previousLegs.set(counter.slice(lastLegCounter('').length), JSON.parse(row.leg as string) as PreviousLeg);
+        if (row.leg !== null && row.leg !== undefined) counters.previousLegs.set(regionOfLastLegCounter(counter), JSON.parse(row.leg as string) as PreviousLeg);
         else counters.amounts.set(counterKey(counter, row.period as string), Number(row.amount));
       }
     }
