@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import holidays from '../seed/holidays.json';
 import { counterKey, EMPTY_FARE_COUNTERS, FareCounters, PreviousLeg } from './fare-breakdown';
 import { inWindows, lessPercent, Leg, metroEntryMinimum, priceLeg, RideCard } from './fare-calculator';
-import { loadFareRules } from './fare-rules';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { combineRegionFiles, loadFareRules, validateRegionFile } from './fare-rules';
 import { createHolidayCalendar } from './holiday-calendar';
 
 const rules = loadFareRules();
@@ -302,6 +304,31 @@ describe('priceLeg: concessions', () => {
     const windows = [{ days: 'WORKING_DAYS' as const, from: '07:30', to: '09:00' }];
     expect(inWindows(windows, at('2025-09-28T08:00:00+08:00'), calendar)).toBe(true); // a working Sunday
     expect(inWindows(windows, at('2025-10-01T08:00:00+08:00'), calendar)).toBe(false); // National Day
+  });
+});
+
+describe('a fare change is a new rule set, not new code', () => {
+  const raw = (file: string) => JSON.parse(readFileSync(join(__dirname, 'rules', file), 'utf8'));
+  const sichuan = raw('sichuan.json');
+  // Chengdu raises its first band to 250 and drops the student fare to 40 % off from 2026-01-01.
+  const next = structuredClone(sichuan.ruleSets[0]);
+  next.effectiveFrom = '2026-01-01';
+  next.networks[0].bands[0].fareFen = 250;
+  next.concessions[1].percentOff = 40;
+  sichuan.ruleSets.push(next);
+  const changed = combineRegionFiles([
+    { fileName: 'sichuan.json', ruleSets: validateRegionFile(sichuan, 'sichuan.json') },
+    { fileName: 'chongqing.json', ruleSets: validateRegionFile(raw('chongqing.json'), 'chongqing.json') },
+  ]);
+  const priceWith = (leg: Leg, card: RideCard) => priceLeg({ rules: changed, leg, card, counters: EMPTY_FARE_COUNTERS, crossRegionConcessions: false, calendar });
+
+  it('prices a tap on the last day of the old set the old way and on the first day of the new set the new way', () => {
+    const ride = (day: string) => metro('CHENGDU-METRO', `${day}T10:00:00+08:00`, `${day}T10:20:00+08:00`, 1.9);
+    expect(priceWith(ride('2025-12-31'), CHONGQING_CARD).fare).toMatchObject({ ruleSet: 'SICHUAN-2025-01-01', baseFen: 200, chargedFen: 180 });
+    expect(priceWith(ride('2026-01-01'), CHONGQING_CARD).fare).toMatchObject({ ruleSet: 'SICHUAN-2026-01-01', baseFen: 250, chargedFen: 225 });
+    expect(priceWith(ride('2026-01-01'), STUDENT).fare.adjustments).toEqual([{ kind: 'CONCESSION_STUDENT', amountFen: -100 }]);
+    expect(metroEntryMinimum(changed, 'CHENGDU-METRO', at('2026-01-01T10:00:00+08:00'))).toBe(250);
+    expect(changed.ruleSets.find((set) => set.id === 'SICHUAN-2025-01-01')?.effectiveUntil).toBe('2025-12-31');
   });
 });
 
