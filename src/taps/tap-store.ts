@@ -93,7 +93,10 @@ export class TapStore {
     }
     // The card's fare counters of the months and years the taps fall in, and its previous legs (period '').
     const farePeriods = unique(['', ...requests.flatMap((r) => [r.input.businessDay.slice(0, 7), r.input.businessDay.slice(0, 4)])]).sort();
-    const wantsFareCounters = needs(['ENTRY', 'EXIT', 'RIDE']);
+    const wantsFareCounters = requests.some((r) => {
+      const type = venueOf(r.input.venueCode)?.type;
+      return type === 'METRO_STATION' || type === 'BUS_LINE';
+    });
     if (wantsFareCounters) {
       statements.push({
         sql: `SELECT card_number, counter, period, amount, leg FROM fare_counter
