@@ -25,13 +25,21 @@ describe("GET /cards/{cardNumber}/journeys: a card's metro journeys", () => {
     expect(response.body.nextCursor).toBeNull();
     expect(response.body.items).toEqual([
       { id: expect.any(String), network: 'CHONGQING-RAIL', status: 'OPEN', entryVenueCode: 'CQ-R3-GYQ', entryAt: local(WEDNESDAY, '09:00'), exitVenueCode: null, exitAt: null, distanceKm: null, fareFen: 0 },
-      { id: expect.any(String), network: 'CHENGDU-METRO', status: 'INCOMPLETE', entryVenueCode: 'CD-M1-HXB', entryAt: local(TUESDAY, '18:00'), exitVenueCode: null, exitAt: null, distanceKm: null, fareFen: expect.any(Number) },
-      { id: expect.any(String), network: 'CHENGDU-METRO', status: 'COMPLETE', entryVenueCode: 'CD-M1-TFGC', entryAt: local(TUESDAY, '08:15'), exitVenueCode: 'CD-M1-HXB', exitAt: local(TUESDAY, '08:27'), distanceKm: expect.any(Number), fareFen: expect.any(Number) },
+      { id: expect.any(String), network: 'CHENGDU-METRO', status: 'INCOMPLETE', entryVenueCode: 'CD-M1-HXB', entryAt: local(TUESDAY, '18:00'), exitVenueCode: null, exitAt: null, distanceKm: null, fareFen: expect.any(Number), fare: expect.any(Object) },
+      { id: expect.any(String), network: 'CHENGDU-METRO', status: 'COMPLETE', entryVenueCode: 'CD-M1-TFGC', entryAt: local(TUESDAY, '08:15'), exitVenueCode: 'CD-M1-HXB', exitAt: local(TUESDAY, '08:27'), distanceKm: expect.any(Number), fareFen: expect.any(Number), fare: expect.any(Object) },
     ]);
     const [, incomplete, complete] = response.body.items;
     expect(incomplete.fareFen).toBeGreaterThan(complete.fareFen);
     expect(complete.distanceKm).toBeGreaterThan(0);
-    expect(Object.keys(complete)).not.toContain('fare');
+    // A closed journey shows how its fare was priced; an open one has nothing priced yet.
+    expect(complete.fare).toEqual({ ruleSet: 'SICHUAN-2025-01-01', baseFen: 200, adjustments: [{ kind: 'MONTHLY_TIER', amountFen: -20 }], chargedFen: complete.fareFen });
+    expect(incomplete.fare).toEqual({
+      ruleSet: 'SICHUAN-2025-01-01',
+      baseFen: 0,
+      adjustments: [{ kind: 'INCOMPLETE_JOURNEY', amountFen: 1200 }, { kind: 'MONTHLY_TIER', amountFen: -120 }],
+      chargedFen: 1080,
+    });
+    expect(Object.keys(response.body.items[0])).not.toContain('fare');
   });
 
   it('filters by status', async () => {

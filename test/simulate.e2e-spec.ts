@@ -99,6 +99,13 @@ describe('npm run simulate', () => {
     expect(report.totals.crossRegionTaps).toBeGreaterThan(0);
     expect(report.totals.topUps.count).toBeGreaterThan(0);
     await expectAgreesWithService(report);
+    // Revenue per network: every fen of every charge, with the discounts and transfers that made it.
+    const networks = Object.values(report.revenueByNetwork);
+    expect(networks.reduce((sum, r) => sum + r.chargedFen, 0)).toBe(report.totals.charges.amountFen);
+    for (const r of networks) expect(r.baseFen + Object.values(r.adjustments).reduce((sum, fen) => sum + fen, 0)).toBe(r.chargedFen);
+    expect(Object.keys(report.revenueByNetwork)).toEqual(expect.arrayContaining(['CHENGDU-METRO', 'CHONGQING-RAIL', 'CHONGQING-BUS_LINE']));
+    expect(report.revenueByNetwork['CHENGDU-METRO'].adjustments.MONTHLY_TIER).toBeLessThan(0);
+    expect(report.revenueByNetwork['CHONGQING-BUS_LINE'].adjustments.TRANSFER).toBeLessThan(0);
   });
 
   it('writes a different report for another seed, and it too agrees with the service', async () => {

@@ -13,6 +13,7 @@ import { Terminal } from '../terminals/terminal.entity';
 import { Venue } from '../venues/venue.entity';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-InitialSchema';
 import { TapPathIndexes1764600000000 } from './migrations/1764600000000-TapPathIndexes';
+import { FareCounters1764700000000 } from './migrations/1764700000000-FareCounters';
 import { TerminalKeysCounter1764710000000 } from './migrations/1764710000000-TerminalKeysCounter';
 import { SimClock1764500000000 } from './migrations/1764500000000-SimClock';
 import { JourneyCardEntryIndex1764550000000 } from './migrations/1764550000000-JourneyCardEntryIndex';
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   SimClock1764500000000,
   JourneyCardEntryIndex1764550000000,
   TapPathIndexes1764600000000,
+  FareCounters1764700000000,
   TerminalKeysCounter1764710000000,
 ];
 

@@ -1,422 +1,395 @@
 import fc from 'fast-check';
-import {
-  ageOn,
-  applyCardDiscount,
-  applyStudentFare,
-  busFare,
-  BusRide,
-  isSeniorPeak,
-  metroExitFare,
-  metroFareForDistance,
-  priceRide,
-  PriceRideInput,
-  RideCard,
-} from './fare-calculator';
-import { loadFareRules, networkRules, Region, tableFareForDistance } from './fare-rules';
+import holidays from '../seed/holidays.json';
+import { counterKey, EMPTY_FARE_COUNTERS, FareCounters, PreviousLeg } from './fare-breakdown';
+import { inWindows, lessPercent, Leg, metroEntryMinimum, priceLeg, RideCard } from './fare-calculator';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { combineRegionFiles, loadFareRules, validateRegionFile } from './fare-rules';
 import { createHolidayCalendar } from './holiday-calendar';
 
 const rules = loadFareRules();
-const at = (localTime: string): number => Date.parse(`${localTime}+08:00`);
+const calendar = createHolidayCalendar(holidays);
 const MINUTE = 60_000;
+const at = (iso: string) => Date.parse(iso);
 
-// 2025-03-03 is a Monday, 2025-03-01 a Saturday, 2025-01-01 a holiday (Wednesday) and
-// 2025-02-08 a Saturday worked in exchange for the Spring Festival.
-const calendar = createHolidayCalendar({ holidays: ['2025-01-01'], workdays: ['2025-02-08'] });
+const ordinary = (region: RideCard['region']): RideCard => ({ region, concession: 'NONE', birthDate: '1990-05-17' });
+const CHONGQING_CARD = ordinary('CHONGQING');
+const SICHUAN_CARD = ordinary('SICHUAN');
+const CHONGQING_SENIOR: RideCard = { region: 'CHONGQING', concession: 'SENIOR', birthDate: '1950-01-01' };
+const CHENGDU_SENIOR: RideCard = { region: 'SICHUAN', concession: 'NONE', birthDate: '1950-01-01' };
+const STUDENT: RideCard = { region: 'SICHUAN', concession: 'STUDENT', birthDate: '2008-01-01' };
 
-const card = (overrides: Partial<RideCard> = {}): RideCard => ({
-  region: 'SICHUAN',
-  concession: 'NONE',
-  birthDate: '1990-05-20',
-  ...overrides,
+function counters(amounts: Record<string, number> = {}, previousLeg?: PreviousLeg): FareCounters {
+  return {
+    amounts: new Map(Object.entries(amounts)),
+    previousLegs: previousLeg ? new Map([['CHONGQING', previousLeg]]) : new Map(),
+  };
+}
+
+const price = (leg: Leg, card: RideCard, history: FareCounters = EMPTY_FARE_COUNTERS, crossRegionConcessions = false) =>
+  priceLeg({ rules, leg, card, counters: history, crossRegionConcessions, calendar });
+
+const bus = (region: 'SICHUAN' | 'CHONGQING', lineCode: string, lineFareFen: number, iso: string): Leg => ({
+  kind: 'BUS', region, lineCode, lineFareFen, boardedAtMs: at(iso),
+});
+const metro = (network: string, entryIso: string, exitIso: string, distanceKm: number | null): Leg => ({
+  kind: 'METRO', network, entryAtMs: at(entryIso), exitAtMs: at(exitIso), distanceKm,
+});
+const busLeg = (lineCode: string, endedIso: string, baseFen = 200, transfers = 0): PreviousLeg => ({
+  legGroup: 'BUS', lineCode, endedAtMs: at(endedIso), baseFen, transfers,
 });
 
-const metroRide = (
-  network: 'CHENGDU-METRO' | 'CHONGQING-RAIL',
-  distanceKm: number,
-  entry: string,
-  minutes = 30,
-): PriceRideInput['ride'] => ({
-  kind: 'METRO',
-  network,
-  entryAtMs: at(entry),
-  exit: { atMs: at(entry) + minutes * MINUTE, distanceKm },
-  longestDistanceKm: 61.3,
-});
-
-const price = (overrides: Partial<PriceRideInput> & Pick<PriceRideInput, 'ride'>): ReturnType<typeof priceRide> => {
-  const venueRegion: Region =
-    overrides.venueRegion ??
-    (overrides.ride.kind === 'METRO' ? networkRules(rules, overrides.ride.network).region : 'SICHUAN');
-  return priceRide({ rules, card: card(), crossRegionConcessions: false, calendar, ...overrides, venueRegion });
-};
-
-describe('metroFareForDistance', () => {
-  it.each([
-    [0, 200], [4, 200], [4.1, 300], [8, 300], [8.1, 400], [12, 400], [12.1, 500], [18, 500], [18.1, 600],
-    [24, 600], [24.1, 700], [32, 700], [32.1, 800], [40, 800], [40.1, 900], [50, 900],
-    [50.1, 1000], [70, 1000], [70.1, 1100], [90, 1100], [90.1, 1200],
-  ])('charges %p km on CHENGDU-METRO %p fen (an edge belongs to the lower band)', (km, fen) => {
-    expect(metroFareForDistance(rules, 'CHENGDU-METRO', km)).toBe(fen);
+describe('priceLeg: metro by distance, cap and card discount', () => {
+  it('charges a Chongqing card 10% off a 6.8 km Chengdu ride: 300 → 270', () => {
+    const { fare, surchargeFen } = price(metro('CHENGDU-METRO', '2025-03-04T08:10:00+08:00', '2025-03-04T08:35:00+08:00', 6.8), CHONGQING_CARD);
+    expect(fare).toEqual({ ruleSet: 'SICHUAN-2025-01-01', baseFen: 300, adjustments: [{ kind: 'CARD_DISCOUNT', amountFen: -30 }], chargedFen: 270 });
+    expect(surchargeFen).toBe(0);
   });
 
-  it.each([
-    [0, 200], [6, 200], [6.1, 300], [11, 300], [11.1, 400], [17, 400], [17.1, 500], [24, 500], [24.1, 600],
-    [32, 600], [32.1, 700], [41, 700], [41.1, 700], [51, 700], [63, 700], [63.1, 700], [150, 700],
-  ])('charges %p km on CHONGQING-RAIL %p fen after the 700 cap', (km, fen) => {
-    expect(metroFareForDistance(rules, 'CHONGQING-RAIL', km)).toBe(fen);
+  it('caps a long Chongqing ride at 700 before the discount: 1000 − 300 − 70 = 630', () => {
+    const { fare } = price(metro('CHONGQING-RAIL', '2025-03-04T10:00:00+08:00', '2025-03-04T11:20:00+08:00', 63.1), CHONGQING_CARD);
+    expect(fare).toEqual({
+      ruleSet: 'CHONGQING-2025-01-01',
+      baseFen: 1000,
+      adjustments: [{ kind: 'CAP', amountFen: -300 }, { kind: 'CARD_DISCOUNT', amountFen: -70 }],
+      chargedFen: 630,
+    });
   });
 
-  it.each([
-    [41, 700], [41.1, 800], [51, 800], [51.1, 900], [63, 900], [63.1, 1000], [150, 1000],
-  ])('has a CHONGQING-RAIL table fare for %p km of %p fen before the cap', (km, fen) => {
-    expect(tableFareForDistance(networkRules(rules, 'CHONGQING-RAIL'), km)).toBe(fen);
+  it('does not cap a ride below the cap: 41 km → 700, no CAP adjustment', () => {
+    const { fare } = price(metro('CHONGQING-RAIL', '2025-03-04T10:00:00+08:00', '2025-03-04T11:00:00+08:00', 41), CHONGQING_CARD);
+    expect(fare.adjustments).toEqual([{ kind: 'CARD_DISCOUNT', amountFen: -70 }]);
+    expect(fare.chargedFen).toBe(630);
   });
 
-  it('judges distances to 0.1 km, so float noise does not cross an edge', () => {
-    expect(metroFareForDistance(rules, 'CHENGDU-METRO', 4.0000000001)).toBe(200);
-    expect(metroFareForDistance(rules, 'CHENGDU-METRO', 4.1 - 0.1)).toBe(200);
-    expect(metroFareForDistance(rules, 'CHENGDU-METRO', 50.0000001)).toBe(900);
+  it('charges the highest fare (1200 in Chengdu) between stations the network does not connect', () => {
+    const { fare } = price(metro('CHENGDU-METRO', '2025-03-04T10:00:00+08:00', '2025-03-04T10:30:00+08:00', null), CHONGQING_CARD);
+    expect(fare).toMatchObject({ baseFen: 1200, chargedFen: 1080 });
   });
 
-  it('rejects an unknown network', () => {
-    expect(() => metroFareForDistance(rules, 'XIAN-METRO', 3)).toThrow('no fare rules for metro network XIAN-METRO');
-  });
-});
-
-describe('metroExitFare', () => {
-  const entryAtMs = at('2025-03-03T10:00:00');
-
-  it('charges the distance fare for an exit exactly 240 minutes after entry in Chengdu', () => {
-    expect(metroExitFare({ rules, network: 'CHENGDU-METRO', distanceKm: 10, entryAtMs, exitAtMs: entryAtMs + 240 * MINUTE, longestDistanceKm: 61.3 })).toBe(400);
+  it('needs the lowest fare for an ENTRY', () => {
+    expect(metroEntryMinimum(rules, 'CHENGDU-METRO', at('2025-03-04T10:00:00+08:00'))).toBe(200);
+    expect(metroEntryMinimum(rules, 'CHONGQING-RAIL', at('2025-09-04T10:00:00+08:00'))).toBe(200);
   });
 
-  it("charges Chengdu's highest fare, the fare of its longest trip, one minute past 240 minutes", () => {
-    expect(metroExitFare({ rules, network: 'CHENGDU-METRO', distanceKm: 10, entryAtMs, exitAtMs: entryAtMs + 241 * MINUTE, longestDistanceKm: 61.3 })).toBe(1000);
-    expect(metroExitFare({ rules, network: 'CHENGDU-METRO', distanceKm: 10, entryAtMs, exitAtMs: entryAtMs + 240 * MINUTE + 1, longestDistanceKm: 61.3 })).toBe(1000);
-  });
-
-  it('charges the distance fare exactly 180 minutes after entry in Chongqing and the capped highest fare one minute later', () => {
-    const exit = { rules, network: 'CHONGQING-RAIL', distanceKm: 8, entryAtMs };
-    expect(metroExitFare({ ...exit, exitAtMs: entryAtMs + 180 * MINUTE })).toBe(300);
-    expect(metroExitFare({ ...exit, exitAtMs: entryAtMs + 181 * MINUTE })).toBe(700);
-  });
-
-  it('needs the longest trip to price a Chengdu overtime exit', () => {
-    expect(() => metroExitFare({ rules, network: 'CHENGDU-METRO', distanceKm: 10, entryAtMs, exitAtMs: entryAtMs + 300 * MINUTE })).toThrow('pass longestDistanceKm');
+  it('rounds each step half up to the fen', () => {
+    expect(lessPercent(250, 10)).toBe(225);
+    expect(lessPercent(5, 10)).toBe(5); // 4.5 → 5
+    expect(lessPercent(15, 50)).toBe(8); // 7.5 → 8
+    expect(lessPercent(700, 40)).toBe(420);
   });
 });
 
-describe('busFare', () => {
-  const t0 = at('2025-03-03T10:00:00');
-  const ride = (region: Region, lineFareFen: number, minutesLater: number, previousFareFen: number | null): BusRide => ({
-    rules,
-    region,
-    lineFareFen,
-    occurredAtMs: t0 + minutesLater * MINUTE,
-    previousRide: previousFareFen === null ? null : { occurredAtMs: t0, lineFareFen: previousFareFen },
+describe('priceLeg: overtime', () => {
+  const entry = '2025-03-04T08:00:00+08:00';
+  it('is not overtime exactly at the 180-minute limit', () => {
+    const { fare, surchargeFen } = price(metro('CHONGQING-RAIL', entry, '2025-03-04T11:00:00+08:00', 0.9), CHONGQING_CARD);
+    expect(fare).toMatchObject({ baseFen: 200, adjustments: [{ kind: 'CARD_DISCOUNT', amountFen: -20 }], chargedFen: 180 });
+    expect(surchargeFen).toBe(0);
   });
 
-  it('charges the line fare when there is no previous ride', () => {
-    expect(busFare(ride('CHONGQING', 200, 0, null))).toBe(200);
-    expect(busFare(ride('SICHUAN', 100, 0, null))).toBe(100);
+  it('adds the highest fare in full one minute past the limit: 180 + 700 = 880', () => {
+    const { fare, surchargeFen } = price(metro('CHONGQING-RAIL', entry, '2025-03-04T11:01:00+08:00', 0.9), CHONGQING_CARD);
+    expect(fare).toEqual({
+      ruleSet: 'CHONGQING-2025-01-01',
+      baseFen: 200,
+      adjustments: [{ kind: 'CARD_DISCOUNT', amountFen: -20 }, { kind: 'OVERTIME_SURCHARGE', amountFen: 700 }],
+      chargedFen: 880,
+    });
+    expect(surchargeFen).toBe(700);
   });
 
-  it('makes a Chongqing ride free exactly 60 minutes after the previous one, not 61', () => {
-    expect(busFare(ride('CHONGQING', 200, 60, 200))).toBe(0);
-    expect(busFare(ride('CHONGQING', 200, 61, 200))).toBe(200);
-    expect(busFare(ride('CHONGQING', 200, 60 + 1 / 60, 200))).toBe(200);
+  it('charges the surcharge to a senior whose ride is free', () => {
+    const { fare } = price(metro('CHONGQING-RAIL', '2025-09-02T10:00:00+08:00', '2025-09-02T13:01:00+08:00', 0.9), CHONGQING_SENIOR);
+    expect(fare.adjustments).toEqual([{ kind: 'CONCESSION_SENIOR', amountFen: -200 }, { kind: 'OVERTIME_SURCHARGE', amountFen: 700 }]);
+    expect(fare.chargedFen).toBe(700);
   });
 
-  it('does not make a 300-fen Chongqing ride after a 200-fen ride free', () => {
-    expect(busFare(ride('CHONGQING', 300, 10, 200))).toBe(300);
-  });
-
-  it('does not make a Chongqing ride above 200 free even after a dearer ride', () => {
-    expect(busFare(ride('CHONGQING', 250, 10, 300))).toBe(250);
-  });
-
-  it('makes a cheaper Chongqing ride after a dearer one free', () => {
-    expect(busFare(ride('CHONGQING', 100, 10, 200))).toBe(0);
-    expect(busFare(ride('CHONGQING', 200, 10, 300))).toBe(0);
-  });
-
-  it('makes any Chengdu ride free exactly 120 minutes after the previous one, not 121', () => {
-    expect(busFare(ride('SICHUAN', 200, 120, 100))).toBe(0);
-    expect(busFare(ride('SICHUAN', 300, 120, 100))).toBe(0);
-    expect(busFare(ride('SICHUAN', 200, 121, 100))).toBe(200);
-  });
-
-  it('does not count a previous ride that happened after this one (an out-of-order upload)', () => {
-    expect(busFare(ride('SICHUAN', 200, -1, 200))).toBe(200);
+  it('uses Chengdu’s 240 minutes and 1200 highest fare', () => {
+    expect(price(metro('CHENGDU-METRO', entry, '2025-03-04T12:00:00+08:00', 1.9), CHONGQING_CARD).fare.chargedFen).toBe(180);
+    expect(price(metro('CHENGDU-METRO', entry, '2025-03-04T12:01:00+08:00', 1.9), CHONGQING_CARD).fare.chargedFen).toBe(180 + 1200);
   });
 });
 
-describe('discounts and rounding', () => {
-  it.each([
-    [700, 630], [250, 225], [200, 180], [5, 5], [15, 14], [1, 1], [0, 0],
-  ])('takes 10%% off %p fen, rounding half up, to %p fen', (fen, charged) => {
-    expect(applyCardDiscount(fen, 10)).toBe(charged);
+describe('priceLeg: an incomplete journey', () => {
+  it('shows base 0, the highest fare as INCOMPLETE_JOURNEY and the card discount', () => {
+    const { fare, changes } = price(
+      { kind: 'INCOMPLETE', network: 'CHONGQING-RAIL', entryAtMs: at('2025-03-06T08:00:00+08:00'), closedAtMs: at('2025-03-06T08:50:00+08:00') },
+      CHONGQING_CARD,
+    );
+    expect(fare).toEqual({
+      ruleSet: 'CHONGQING-2025-01-01',
+      baseFen: 0,
+      adjustments: [{ kind: 'INCOMPLETE_JOURNEY', amountFen: 700 }, { kind: 'CARD_DISCOUNT', amountFen: -70 }],
+      chargedFen: 630,
+    });
+    // It is no leg a transfer could follow.
+    expect(changes).toEqual([]);
   });
 
-  it.each([
-    [300, 150], [250, 125], [5, 3], [1, 1], [0, 0],
-  ])('charges a student half of %p fen, rounding half up, as %p fen', (fen, charged) => {
-    expect(applyStudentFare(fen, 50)).toBe(charged);
-  });
-
-  it('refuses an amount that is not whole fen', () => {
-    expect(() => applyCardDiscount(2.5, 10)).toThrow(RangeError);
-  });
-});
-
-describe('ageOn', () => {
-  it('turns 65 on the 65th birthday, not the day before', () => {
-    expect(ageOn('1960-03-01', '2025-02-28')).toBe(64);
-    expect(ageOn('1960-03-01', '2025-03-01')).toBe(65);
-  });
-
-  it('lets someone born on 29 February come of age on 1 March in a common year', () => {
-    expect(ageOn('1960-02-29', '2025-02-28')).toBe(64);
-    expect(ageOn('1960-02-29', '2025-03-01')).toBe(65);
-  });
-
-  it('rejects a malformed birth date', () => {
-    expect(() => ageOn('1960-13-01', '2025-03-01')).toThrow('not a birth date');
+  it('gives a senior no concession, and counts 1200 toward a Sichuan card’s month in Chengdu', () => {
+    const { fare, changes } = price(
+      { kind: 'INCOMPLETE', network: 'CHENGDU-METRO', entryAtMs: at('2025-03-08T10:00:00+08:00'), closedAtMs: at('2025-03-08T11:00:00+08:00') },
+      CHENGDU_SENIOR,
+    );
+    expect(fare.adjustments).toEqual([{ kind: 'INCOMPLETE_JOURNEY', amountFen: 1200 }, { kind: 'MONTHLY_TIER', amountFen: -120 }]);
+    expect(changes).toEqual([{ type: 'ADD', counter: 'MONTH_BASE:CHENGDU-METRO', period: '2025-03', amount: 1200 }]);
   });
 });
 
-describe('isSeniorPeak in Chengdu', () => {
-  const sichuan = rules.regions.SICHUAN;
-
-  it.each([
-    ['2025-03-03T07:29:59', false],
-    ['2025-03-03T07:30:00', true],
-    ['2025-03-03T08:59:00', true],
-    ['2025-03-03T08:59:59', true],
-    ['2025-03-03T09:00:00', false],
-    ['2025-03-03T17:29:00', false],
-    ['2025-03-03T17:30:00', true],
-    ['2025-03-03T18:59:00', true],
-    ['2025-03-03T19:00:00', false],
-  ])('on a working Monday at %s is %p (from inclusive, to exclusive)', (time, inPeak) => {
-    expect(isSeniorPeak(sichuan, at(time), calendar)).toBe(inPeak);
+describe('priceLeg: Chongqing transfers', () => {
+  const card = CHONGQING_CARD;
+  it('discounts a bus ride 59 and 60 minutes after the previous boarding by min(200, P), with no card discount', () => {
+    for (const minute of ['08:59', '09:00']) {
+      const { fare } = price(bus('CHONGQING', 'CQ-BUS-181', 200, `2025-03-07T${minute}:00+08:00`), card, counters({}, busLeg('CQ-BUS-111', '2025-03-07T08:00:00+08:00')));
+      expect(fare).toEqual({ ruleSet: 'CHONGQING-2025-01-01', baseFen: 200, adjustments: [{ kind: 'TRANSFER', amountFen: -200 }], chargedFen: 0 });
+    }
   });
 
-  it('has no peak on a weekend or a public holiday', () => {
-    expect(isSeniorPeak(sichuan, at('2025-03-01T08:00:00'), calendar)).toBe(false);
-    expect(isSeniorPeak(sichuan, at('2025-01-01T08:00:00'), calendar)).toBe(false);
+  it('is no transfer one second past 60 minutes: the card discount applies instead', () => {
+    const { fare } = price(bus('CHONGQING', 'CQ-BUS-181', 200, '2025-03-07T09:00:01+08:00'), card, counters({}, busLeg('CQ-BUS-111', '2025-03-07T08:00:00+08:00')));
+    expect(fare.adjustments).toEqual([{ kind: 'CARD_DISCOUNT', amountFen: -20 }]);
   });
 
-  it('has the peak on an adjusted working Saturday', () => {
-    expect(isSeniorPeak(sichuan, at('2025-02-08T08:00:00'), calendar)).toBe(true);
+  it('charges F − min(200, P) on a dearer leg: 300 after a 200 ride pays 100; 300 after 100 pays 200', () => {
+    const leg = bus('CHONGQING', 'CQ-BUS-800', 300, '2025-03-07T08:30:00+08:00');
+    expect(price(leg, card, counters({}, busLeg('CQ-BUS-111', '2025-03-07T08:00:00+08:00', 200))).fare.chargedFen).toBe(100);
+    expect(price(leg, card, counters({}, busLeg('CQ-BUS-111', '2025-03-07T08:00:00+08:00', 100))).fare.chargedFen).toBe(200);
+    expect(price(leg, card, counters({}, busLeg('CQ-BUS-111', '2025-03-07T08:00:00+08:00', 500))).fare.chargedFen).toBe(100);
   });
 
-  it('never has a peak in Chongqing', () => {
-    expect(isSeniorPeak(rules.regions.CHONGQING, at('2025-03-03T08:00:00'), calendar)).toBe(false);
+  it('is no transfer on the same bus line 14 minutes after; it is at 15', () => {
+    const previous = counters({}, busLeg('CQ-BUS-111', '2025-03-07T08:00:00+08:00'));
+    expect(price(bus('CHONGQING', 'CQ-BUS-111', 200, '2025-03-07T08:14:59+08:00'), card, previous).fare.adjustments).toEqual([{ kind: 'CARD_DISCOUNT', amountFen: -20 }]);
+    expect(price(bus('CHONGQING', 'CQ-BUS-111', 200, '2025-03-07T08:15:00+08:00'), card, previous).fare.adjustments).toEqual([{ kind: 'TRANSFER', amountFen: -200 }]);
+  });
+
+  it('allows one transfer per chain', () => {
+    const afterTransfer = counters({}, busLeg('CQ-BUS-181', '2025-03-07T08:30:00+08:00', 200, 1));
+    const { fare, changes } = price(bus('CHONGQING', 'CQ-BUS-261', 200, '2025-03-07T08:45:00+08:00'), card, afterTransfer);
+    expect(fare.adjustments).toEqual([{ kind: 'CARD_DISCOUNT', amountFen: -20 }]);
+    expect(changes).toContainEqual({ type: 'LAST_LEG', region: 'CHONGQING', leg: busLeg('CQ-BUS-261', '2025-03-07T08:45:00+08:00', 200, 0) });
+  });
+
+  it('transfers from a bus to rail measured to the entry gate, and from rail to a bus measured from the exit gate', () => {
+    const toRail = price(metro('CHONGQING-RAIL', '2025-03-07T08:40:00+08:00', '2025-03-07T09:10:00+08:00', 12), card, counters({}, busLeg('CQ-BUS-111', '2025-03-07T07:40:00+08:00')));
+    expect(toRail.fare).toMatchObject({ baseFen: 400, adjustments: [{ kind: 'TRANSFER', amountFen: -200 }], chargedFen: 200 });
+    expect(toRail.changes).toContainEqual({
+      type: 'LAST_LEG', region: 'CHONGQING', leg: { legGroup: 'CHONGQING-RAIL', lineCode: 'CHONGQING-RAIL', endedAtMs: at('2025-03-07T09:10:00+08:00'), baseFen: 400, transfers: 1 },
+    });
+    const railLeg: PreviousLeg = { legGroup: 'CHONGQING-RAIL', lineCode: 'CHONGQING-RAIL', endedAtMs: at('2025-03-07T09:10:00+08:00'), baseFen: 400, transfers: 0 };
+    expect(price(bus('CHONGQING', 'CQ-BUS-111', 200, '2025-03-07T10:10:00+08:00'), card, counters({}, railLeg)).fare.chargedFen).toBe(0);
+    expect(price(bus('CHONGQING', 'CQ-BUS-111', 200, '2025-03-07T10:11:00+08:00'), card, counters({}, railLeg)).fare.chargedFen).toBe(180);
+  });
+
+  it('is no transfer from rail to rail (that is an interchange inside one journey)', () => {
+    const railLeg: PreviousLeg = { legGroup: 'CHONGQING-RAIL', lineCode: 'CHONGQING-RAIL', endedAtMs: at('2025-03-07T09:10:00+08:00'), baseFen: 400, transfers: 0 };
+    const { fare } = price(metro('CHONGQING-RAIL', '2025-03-07T09:20:00+08:00', '2025-03-07T09:40:00+08:00', 5), card, counters({}, railLeg));
+    expect(fare.adjustments).toEqual([{ kind: 'CARD_DISCOUNT', amountFen: -20 }]);
+  });
+
+  it('gives any card of the scheme a transfer, but not a STUDENT or SENIOR card', () => {
+    const previous = counters({}, busLeg('CQ-BUS-111', '2025-03-07T08:00:00+08:00'));
+    const leg = bus('CHONGQING', 'CQ-BUS-181', 200, '2025-03-07T08:30:00+08:00');
+    expect(price(leg, SICHUAN_CARD, previous).fare.chargedFen).toBe(0);
+    // A Sichuan student in Chongqing: no concession away from home, and no transfer either.
+    expect(price(leg, STUDENT, previous).fare.adjustments).toEqual([{ kind: 'CARD_DISCOUNT', amountFen: -20 }]);
+    // A senior past the quota pays as an ordinary card, without the transfer.
+    const usedUp = counters({ [counterKey('QUOTA:CHONGQING-SENIOR-MONTHLY', '2025-03')]: 100 }, busLeg('CQ-BUS-111', '2025-03-07T08:00:00+08:00'));
+    expect(price(leg, CHONGQING_SENIOR, usedUp).fare.adjustments).toEqual([{ kind: 'CARD_DISCOUNT', amountFen: -20 }]);
+  });
+
+  it('has no wallet transfer in Chengdu', () => {
+    const { fare, changes } = price(bus('SICHUAN', 'CD-BUS-1', 200, '2025-03-07T08:30:00+08:00'), SICHUAN_CARD, counters({}, busLeg('CD-BUS-55', '2025-03-07T08:00:00+08:00')));
+    expect(fare.adjustments).toEqual([{ kind: 'CARD_DISCOUNT', amountFen: -20 }]);
+    expect(changes).toEqual([]);
   });
 });
 
-describe('priceRide', () => {
-  describe('metro', () => {
-    it('charges an ordinary card the distance fare less 10%', () => {
-      expect(price({ ride: metroRide('CHENGDU-METRO', 10, '2025-03-03T10:00:00') })).toEqual({
-        fareFen: 360, baseFareFen: 400, tableFareFen: 400, basis: 'DISTANCE', capped: false, discount: 'CARD',
-      });
-    });
+describe('priceLeg: Tianfu Tong monthly tiers on CHENGDU-METRO', () => {
+  const ride = (km: number) => metro('CHENGDU-METRO', '2025-03-20T10:00:00+08:00', '2025-03-20T10:40:00+08:00', km);
+  const month = (fen: number) => counters({ [counterKey('MONTH_BASE:CHENGDU-METRO', '2025-03')]: fen });
 
-    it('caps a long Chongqing trip at 700 before the discount, so it costs 630', () => {
-      expect(price({ ride: metroRide('CHONGQING-RAIL', 63.1, '2025-03-03T10:00:00'), card: card({ region: 'CHONGQING' }) })).toEqual({
-        fareFen: 630, baseFareFen: 700, tableFareFen: 1000, basis: 'DISTANCE', capped: true, discount: 'CARD',
-      });
-      expect(price({ ride: metroRide('CHONGQING-RAIL', 63, '2025-03-03T10:00:00') }).fareFen).toBe(630);
-      expect(price({ ride: metroRide('CHONGQING-RAIL', 41, '2025-03-03T10:00:00') })).toMatchObject({ fareFen: 630, capped: false });
-    });
-
-    it('charges the highest fare for an overtime exit, one minute past the limit but not at it', () => {
-      expect(price({ ride: metroRide('CHONGQING-RAIL', 8, '2025-03-03T10:00:00', 180) })).toMatchObject({
-        fareFen: 270, basis: 'DISTANCE',
-      });
-      expect(price({ ride: metroRide('CHONGQING-RAIL', 8, '2025-03-03T10:00:00', 181) })).toMatchObject({
-        fareFen: 630, baseFareFen: 700, basis: 'OVERTIME',
-      });
-      expect(price({ ride: metroRide('CHENGDU-METRO', 8, '2025-03-03T10:00:00', 241) })).toMatchObject({
-        fareFen: 900, baseFareFen: 1000, basis: 'OVERTIME',
-      });
-    });
-
-    it('charges a journey closed without an exit the highest fare', () => {
-      const ride = { kind: 'METRO' as const, network: 'CHENGDU-METRO', entryAtMs: at('2025-03-03T10:00:00'), exit: null, longestDistanceKm: 61.3 };
-      expect(price({ ride })).toMatchObject({ fareFen: 900, baseFareFen: 1000, basis: 'INCOMPLETE', discount: 'CARD' });
-    });
+  it('prices a ride wholly in the tier its month-to-date sum is in before it: 19,900 → 10% off, 20,200 → 40% off', () => {
+    const crossing = price(ride(8), SICHUAN_CARD, month(19_900));
+    expect(crossing.fare.adjustments).toEqual([{ kind: 'MONTHLY_TIER', amountFen: -30 }]);
+    expect(crossing.changes).toEqual([{ type: 'ADD', counter: 'MONTH_BASE:CHENGDU-METRO', period: '2025-03', amount: 300 }]);
+    expect(price(ride(8), SICHUAN_CARD, month(20_200)).fare.adjustments).toEqual([{ kind: 'MONTHLY_TIER', amountFen: -120 }]);
   });
 
-  describe('bus', () => {
-    const t0 = at('2025-03-03T10:00:00');
-    const bus = (lineFareFen: number, minutesLater: number, previousFareFen: number | null): PriceRideInput['ride'] => ({
-      kind: 'BUS',
-      lineFareFen,
-      occurredAtMs: t0 + minutesLater * MINUTE,
-      previousRide: previousFareFen === null ? null : { occurredAtMs: t0, lineFareFen: previousFareFen },
-    });
-
-    it('charges the line fare less 10%', () => {
-      expect(price({ ride: bus(200, 0, null), venueRegion: 'CHONGQING' })).toMatchObject({ fareFen: 180, basis: 'BUS_LINE', discount: 'CARD' });
-    });
-
-    it('makes a transfer free, whoever the card holder is', () => {
-      expect(price({ ride: bus(200, 60, 200), venueRegion: 'CHONGQING' })).toEqual({
-        fareFen: 0, baseFareFen: 0, tableFareFen: 200, basis: 'BUS_TRANSFER', capped: false, discount: 'TRANSFER_FREE',
-      });
-      expect(price({ ride: bus(300, 120, 100), venueRegion: 'SICHUAN', card: card({ concession: 'STUDENT' }) })).toMatchObject({
-        fareFen: 0, discount: 'TRANSFER_FREE',
-      });
-    });
-
-    it('charges a 300-fen Chongqing ride after a 200-fen ride, less 10%', () => {
-      expect(price({ ride: bus(300, 10, 200), venueRegion: 'CHONGQING' })).toMatchObject({ fareFen: 270, basis: 'BUS_LINE', discount: 'CARD' });
-    });
-
-    it('lets a senior ride the bus free in Chongqing', () => {
-      expect(price({ ride: bus(200, 0, null), venueRegion: 'CHONGQING', card: card({ region: 'CHONGQING', birthDate: '1950-01-01' }) })).toMatchObject({
-        fareFen: 0, discount: 'SENIOR_FREE',
-      });
-    });
+  it('has its edges inclusive from below: 20,000 and 39,999 are 40% off, 40,000 is 10% off again', () => {
+    expect(price(ride(8), SICHUAN_CARD, month(19_999)).fare.chargedFen).toBe(270);
+    expect(price(ride(8), SICHUAN_CARD, month(20_000)).fare.chargedFen).toBe(180);
+    expect(price(ride(8), SICHUAN_CARD, month(39_999)).fare.chargedFen).toBe(180);
+    expect(price(ride(8), SICHUAN_CARD, month(40_000)).fare.chargedFen).toBe(270);
   });
 
-  describe('students', () => {
-    const ride = metroRide('CHENGDU-METRO', 10, '2025-03-03T08:00:00');
-    const student = card({ region: 'SICHUAN', concession: 'STUDENT' });
-
-    it('charges a student half the fare instead of the card discount in their own region', () => {
-      expect(price({ ride, card: student })).toMatchObject({ fareFen: 200, baseFareFen: 400, discount: 'STUDENT' });
-    });
-
-    it('charges half of the capped fare in Chongqing', () => {
-      const chongqingStudent = card({ region: 'CHONGQING', concession: 'STUDENT' });
-      expect(price({ ride: metroRide('CHONGQING-RAIL', 70, '2025-03-03T08:00:00'), card: chongqingStudent })).toMatchObject({
-        fareFen: 350, discount: 'STUDENT',
-      });
-    });
-
-    it('gives a student only the card discount outside their region', () => {
-      const elsewhere = metroRide('CHONGQING-RAIL', 8, '2025-03-03T08:00:00');
-      expect(price({ ride: elsewhere, card: student })).toMatchObject({ fareFen: 270, discount: 'CARD' });
-    });
-
-    it('gives a student half fare outside their region when cross-region concessions are on', () => {
-      const elsewhere = metroRide('CHONGQING-RAIL', 8, '2025-03-03T08:00:00');
-      expect(price({ ride: elsewhere, card: student, crossRegionConcessions: true })).toMatchObject({ fareFen: 150, discount: 'STUDENT' });
-    });
+  it('counts a new month from zero', () => {
+    const april = metro('CHENGDU-METRO', '2025-04-01T10:00:00+08:00', '2025-04-01T10:40:00+08:00', 8);
+    expect(price(april, SICHUAN_CARD, month(25_000)).fare.chargedFen).toBe(270);
   });
 
-  describe('seniors in Chongqing (from 65, all day)', () => {
-    const ride = (day: string): PriceRideInput['ride'] => metroRide('CHONGQING-RAIL', 8, `${day}T08:00:00`);
-    const chongqingSenior = card({ region: 'CHONGQING', birthDate: '1950-06-01' });
-
-    it('lets a senior ride free at peak time on a working day', () => {
-      expect(price({ ride: ride('2025-03-03'), card: chongqingSenior })).toMatchObject({ fareFen: 0, baseFareFen: 300, discount: 'SENIOR_FREE' });
-    });
-
-    it('charges a card holder one day before their 65th birthday, even if the card is marked SENIOR', () => {
-      const almost = card({ region: 'CHONGQING', concession: 'SENIOR', birthDate: '1960-03-02' });
-      expect(price({ ride: ride('2025-03-01'), card: almost })).toMatchObject({ fareFen: 270, discount: 'CARD' });
-      expect(price({ ride: ride('2025-03-02'), card: almost })).toMatchObject({ fareFen: 0, discount: 'SENIOR_FREE' });
-    });
-
-    it('counts a card holder as senior by age even when the card is not marked SENIOR', () => {
-      expect(price({ ride: ride('2025-03-01'), card: card({ region: 'CHONGQING', concession: 'NONE', birthDate: '1960-03-01' }) })).toMatchObject({
-        fareFen: 0, discount: 'SENIOR_FREE',
-      });
-    });
-
-    it('honours the SENIOR mark when the birth date is unknown', () => {
-      expect(price({ ride: ride('2025-03-03'), card: card({ region: 'CHONGQING', concession: 'SENIOR', birthDate: null }) })).toMatchObject({ discount: 'SENIOR_FREE' });
-      expect(price({ ride: ride('2025-03-03'), card: card({ region: 'CHONGQING', concession: 'NONE', birthDate: null }) })).toMatchObject({ discount: 'CARD' });
-    });
-
-    it('charges a Chongqing senior in Chengdu unless cross-region concessions are on', () => {
-      const inChengdu = metroRide('CHENGDU-METRO', 10, '2025-03-03T10:00:00');
-      expect(price({ ride: inChengdu, card: chongqingSenior })).toMatchObject({ fareFen: 360, discount: 'CARD' });
-      expect(price({ ride: inChengdu, card: chongqingSenior, crossRegionConcessions: true })).toMatchObject({ fareFen: 0, discount: 'SENIOR_FREE' });
-    });
-
-    it("applies the venue region's age: a 66-year-old from Sichuan rides free in Chongqing but not in Chengdu", () => {
-      const sixtySix = card({ region: 'SICHUAN', birthDate: '1959-01-10' });
-      expect(price({ ride: ride('2025-03-03'), card: sixtySix, crossRegionConcessions: true })).toMatchObject({ discount: 'SENIOR_FREE' });
-      expect(price({ ride: metroRide('CHENGDU-METRO', 10, '2025-03-03T10:00:00'), card: sixtySix })).toMatchObject({ fareFen: 360, discount: 'CARD' });
-    });
+  it('is for Sichuan-issued cards only: a Chongqing card gets the plain card discount and moves no counter', () => {
+    const { fare, changes } = price(ride(8), CHONGQING_CARD, month(25_000));
+    expect(fare.adjustments).toEqual([{ kind: 'CARD_DISCOUNT', amountFen: -30 }]);
+    expect(changes).toEqual([]);
   });
 
-  describe('seniors in Chengdu (from 70, outside working-day peaks, judged at entry)', () => {
-    const chengduSenior = card({ region: 'SICHUAN', birthDate: '1950-06-01' });
-    const ride = (entry: string, minutes = 30): PriceRideInput['ride'] => metroRide('CHENGDU-METRO', 10, entry, minutes);
+  it('does not apply to Chengdu buses', () => {
+    expect(price(bus('SICHUAN', 'CD-BUS-1', 200, '2025-03-20T10:00:00+08:00'), SICHUAN_CARD, month(25_000)).fare.adjustments).toEqual([
+      { kind: 'CARD_DISCOUNT', amountFen: -20 },
+    ]);
+  });
+});
 
-    it('charges a senior entering at 08:59 on a working day and lets one entering at 09:00 ride free', () => {
-      expect(price({ ride: ride('2025-03-03T08:59:00'), card: chengduSenior })).toMatchObject({ fareFen: 360, discount: 'CARD' });
-      expect(price({ ride: ride('2025-03-03T09:00:00'), card: chengduSenior })).toMatchObject({ fareFen: 0, discount: 'SENIOR_FREE' });
-    });
+describe('priceLeg: concessions', () => {
+  const quota = (id: string, period: string, used: number) => counters({ [counterKey(`QUOTA:${id}`, period)]: used });
 
-    it('judges the peak at entry, not at exit', () => {
-      expect(price({ ride: ride('2025-03-03T08:50:00', 40), card: chengduSenior })).toMatchObject({ discount: 'CARD' });
-      expect(price({ ride: ride('2025-03-03T17:00:00', 60), card: chengduSenior })).toMatchObject({ discount: 'SENIOR_FREE' });
-    });
-
-    it('lets a senior ride free at 08:00 on a weekend or a public holiday', () => {
-      expect(price({ ride: ride('2025-03-01T08:00:00'), card: chengduSenior })).toMatchObject({ discount: 'SENIOR_FREE' });
-      expect(price({ ride: ride('2025-01-01T08:00:00'), card: chengduSenior })).toMatchObject({ discount: 'SENIOR_FREE' });
-    });
-
-    it('charges a senior at 08:00 on an adjusted working Saturday', () => {
-      expect(price({ ride: ride('2025-02-08T08:00:00'), card: chengduSenior })).toMatchObject({ fareFen: 360, discount: 'CARD' });
-    });
-
-    it('charges a 69-year-old outside the peak', () => {
-      const sixtyNine = card({ region: 'SICHUAN', birthDate: '1955-06-01' });
-      expect(price({ ride: ride('2025-03-03T10:00:00'), card: sixtyNine })).toMatchObject({ fareFen: 360, discount: 'CARD' });
-    });
-
-    it('lets a Sichuan senior ride free in Chongqing only with cross-region concessions', () => {
-      const inChongqing = metroRide('CHONGQING-RAIL', 8, '2025-03-03T08:00:00');
-      expect(price({ ride: inChongqing, card: chengduSenior })).toMatchObject({ discount: 'CARD' });
-      expect(price({ ride: inChongqing, card: chengduSenior, crossRegionConcessions: true })).toMatchObject({ discount: 'SENIOR_FREE' });
-    });
+  it('lets a Chongqing senior ride free up to the 1,200th ride of the year from 2025-09-01; the 1,201st pays', () => {
+    const leg = bus('CHONGQING', 'CQ-BUS-111', 200, '2025-11-03T08:00:00+08:00');
+    const last = price(leg, CHONGQING_SENIOR, quota('CHONGQING-SENIOR-YEARLY', '2025', 1_199));
+    expect(last.fare).toEqual({ ruleSet: 'CHONGQING-2025-09-01', baseFen: 200, adjustments: [{ kind: 'CONCESSION_SENIOR', amountFen: -200 }], chargedFen: 0 });
+    expect(last.changes).toContainEqual({ type: 'ADD', counter: 'QUOTA:CHONGQING-SENIOR-YEARLY', period: '2025', amount: 1 });
+    const past = price(leg, CHONGQING_SENIOR, quota('CHONGQING-SENIOR-YEARLY', '2025', 1_200));
+    expect(past.fare.adjustments).toEqual([{ kind: 'CARD_DISCOUNT', amountFen: -20 }]);
+    expect(past.changes.filter((c) => c.type === 'ADD')).toEqual([]);
   });
 
-  it('gives a DISABLED card the card discount, since the scheme defines no disability fare', () => {
-    expect(price({ ride: metroRide('CHENGDU-METRO', 10, '2025-03-03T10:00:00'), card: card({ concession: 'DISABLED' }) })).toMatchObject({
-      fareFen: 360, discount: 'CARD',
-    });
+  it('prices a tap on 2025-08-31 by the old set and on 2025-09-01 by the new one', () => {
+    // Monday 2025-09-01 08:00: the old set excluded working days 07:30–09:00, the new one any hour.
+    const monday = price(bus('CHONGQING', 'CQ-BUS-111', 200, '2025-09-01T08:00:00+08:00'), CHONGQING_SENIOR);
+    expect(monday.fare).toMatchObject({ ruleSet: 'CHONGQING-2025-09-01', chargedFen: 0 });
+    const friday = price(bus('CHONGQING', 'CQ-BUS-111', 200, '2025-08-29T08:00:00+08:00'), CHONGQING_SENIOR);
+    expect(friday.fare).toMatchObject({ ruleSet: 'CHONGQING-2025-01-01', adjustments: [{ kind: 'CARD_DISCOUNT', amountFen: -20 }], chargedFen: 180 });
+    // Sunday 2025-08-31: free, on the monthly quota of the old set (100 used → the 101st pays).
+    const sunday = bus('CHONGQING', 'CQ-BUS-111', 200, '2025-08-31T08:00:00+08:00');
+    expect(price(sunday, CHONGQING_SENIOR, quota('CHONGQING-SENIOR-MONTHLY', '2025-08', 99)).fare).toMatchObject({ ruleSet: 'CHONGQING-2025-01-01', chargedFen: 0 });
+    expect(price(sunday, CHONGQING_SENIOR, quota('CHONGQING-SENIOR-MONTHLY', '2025-08', 100)).fare.chargedFen).toBe(180);
+    // The August rides do not count against the yearly quota.
+    expect(price(bus('CHONGQING', 'CQ-BUS-111', 200, '2025-09-01T10:00:00+08:00'), CHONGQING_SENIOR, quota('CHONGQING-SENIOR-MONTHLY', '2025-08', 100)).fare.chargedFen).toBe(0);
   });
 
-  it('never honours a concession of a card from outside the scheme', () => {
-    const outsider = card({ region: 'OTHER', birthDate: '1940-01-01', concession: 'STUDENT' });
-    expect(price({ ride: metroRide('CHONGQING-RAIL', 8, '2025-03-03T10:00:00'), card: outsider, crossRegionConcessions: true })).toMatchObject({
-      discount: 'CARD',
-    });
+  it('judges the old set’s excluded hours half-open: 07:29 free, 07:30 and 08:59 pay, 09:00 free', () => {
+    const fen = (time: string) => price(bus('CHONGQING', 'CQ-BUS-111', 200, `2025-03-04T${time}:00+08:00`), CHONGQING_SENIOR).fare.chargedFen;
+    expect([fen('07:29'), fen('07:30'), fen('08:59'), fen('09:00')]).toEqual([0, 180, 180, 0]);
   });
 
-  it('always charges whole fen, at most the base fare, at most the table fare and the Chongqing cap', () => {
+  it('judges a metro senior by the entry time and prices by the exit day', () => {
+    const { fare } = price(metro('CHONGQING-RAIL', '2025-08-29T07:20:00+08:00', '2025-08-29T07:50:00+08:00', 5), CHONGQING_SENIOR);
+    expect(fare.chargedFen).toBe(0);
+  });
+
+  it('frees a Chengdu senior from 70 outside the peaks of working days, not a 69-year-old', () => {
+    const leg = (iso: string): Leg => ({ kind: 'METRO', network: 'CHENGDU-METRO', entryAtMs: at(iso), exitAtMs: at(iso) + 20 * MINUTE, distanceKm: 1.9 });
+    expect(price(leg('2025-03-04T10:00:00+08:00'), CHENGDU_SENIOR).fare.adjustments).toEqual([{ kind: 'CONCESSION_SENIOR', amountFen: -200 }]);
+    expect(price(leg('2025-03-04T17:30:00+08:00'), CHENGDU_SENIOR).fare.adjustments).toEqual([{ kind: 'MONTHLY_TIER', amountFen: -20 }]);
+    expect(price(metro('CHENGDU-METRO', '2025-03-08T08:00:00+08:00', '2025-03-08T08:20:00+08:00', 1.9), CHENGDU_SENIOR).fare.chargedFen).toBe(0);
+    const sixtyNine: RideCard = { region: 'SICHUAN', concession: 'SENIOR', birthDate: '1955-03-05' };
+    expect(price(leg('2025-03-04T10:00:00+08:00'), sixtyNine).fare.chargedFen).toBe(180);
+  });
+
+  it('halves a student fare at home instead of transfer and discount: 300 → 150, 250 → 125', () => {
+    const { fare } = price(metro('CHENGDU-METRO', '2025-03-12T09:00:00+08:00', '2025-03-12T09:20:00+08:00', 6.8), STUDENT);
+    expect(fare.adjustments).toEqual([{ kind: 'CONCESSION_STUDENT', amountFen: -150 }]);
+    expect(price(bus('SICHUAN', 'CD-BUS-9', 250, '2025-03-12T09:00:00+08:00'), STUDENT).fare.chargedFen).toBe(125);
+  });
+
+  it('honours a concession away from home only with CROSS_REGION_CONCESSIONS', () => {
+    const leg = bus('CHONGQING', 'CQ-BUS-111', 200, '2025-09-03T10:00:00+08:00');
+    expect(price(leg, CHENGDU_SENIOR).fare.chargedFen).toBe(180);
+    expect(price(leg, CHENGDU_SENIOR, EMPTY_FARE_COUNTERS, true).fare.chargedFen).toBe(0);
+  });
+
+  it('treats the excluded hours of an adjusted working Saturday as a working day’s', () => {
+    const windows = [{ days: 'WORKING_DAYS' as const, from: '07:30', to: '09:00' }];
+    expect(inWindows(windows, at('2025-09-28T08:00:00+08:00'), calendar)).toBe(true); // a working Sunday
+    expect(inWindows(windows, at('2025-10-01T08:00:00+08:00'), calendar)).toBe(false); // National Day
+  });
+});
+
+describe('a fare change is a new rule set, not new code', () => {
+  const raw = (file: string) => JSON.parse(readFileSync(join(__dirname, 'rules', file), 'utf8'));
+  const sichuan = raw('sichuan.json');
+  // Chengdu raises its first band to 250 and drops the student fare to 40 % off from 2026-01-01.
+  const next = structuredClone(sichuan.ruleSets[0]);
+  next.effectiveFrom = '2026-01-01';
+  next.networks[0].bands[0].fareFen = 250;
+  next.concessions[1].percentOff = 40;
+  sichuan.ruleSets.push(next);
+  const changed = combineRegionFiles([
+    { fileName: 'sichuan.json', ruleSets: validateRegionFile(sichuan, 'sichuan.json') },
+    { fileName: 'chongqing.json', ruleSets: validateRegionFile(raw('chongqing.json'), 'chongqing.json') },
+  ]);
+  const priceWith = (leg: Leg, card: RideCard) => priceLeg({ rules: changed, leg, card, counters: EMPTY_FARE_COUNTERS, crossRegionConcessions: false, calendar });
+
+  it('prices a tap on the last day of the old set the old way and on the first day of the new set the new way', () => {
+    const ride = (day: string) => metro('CHENGDU-METRO', `${day}T10:00:00+08:00`, `${day}T10:20:00+08:00`, 1.9);
+    expect(priceWith(ride('2025-12-31'), CHONGQING_CARD).fare).toMatchObject({ ruleSet: 'SICHUAN-2025-01-01', baseFen: 200, chargedFen: 180 });
+    expect(priceWith(ride('2026-01-01'), CHONGQING_CARD).fare).toMatchObject({ ruleSet: 'SICHUAN-2026-01-01', baseFen: 250, chargedFen: 225 });
+    expect(priceWith(ride('2026-01-01'), STUDENT).fare.adjustments).toEqual([{ kind: 'CONCESSION_STUDENT', amountFen: -100 }]);
+    expect(metroEntryMinimum(changed, 'CHENGDU-METRO', at('2026-01-01T10:00:00+08:00'))).toBe(250);
+    expect(changed.ruleSets.find((set) => set.id === 'SICHUAN-2025-01-01')?.effectiveUntil).toBe('2025-12-31');
+  });
+});
+
+describe('priceLeg: every fen adds up', () => {
+  const cards: RideCard[] = [CHONGQING_CARD, SICHUAN_CARD, CHONGQING_SENIOR, CHENGDU_SENIOR, STUDENT, { region: 'CHONGQING', concession: 'DISABLED', birthDate: '1980-01-01' }];
+  const start = at('2025-01-01T00:00:00+08:00');
+  const legArbitrary = fc.oneof(
+    fc.record({
+      kind: fc.constant('METRO' as const),
+      network: fc.constantFrom('CHENGDU-METRO', 'CHONGQING-RAIL'),
+      entryAtMs: fc.integer({ min: start, max: start + 600 * 86_400_000 }),
+      minutes: fc.integer({ min: 0, max: 400 }),
+      distanceKm: fc.option(fc.integer({ min: 0, max: 1500 }).map((t) => t / 10), { nil: null }),
+    }).map(({ minutes, ...leg }): Leg => ({ ...leg, exitAtMs: leg.entryAtMs + minutes * MINUTE })),
+    fc.record({
+      kind: fc.constant('INCOMPLETE' as const),
+      network: fc.constantFrom('CHENGDU-METRO', 'CHONGQING-RAIL'),
+      entryAtMs: fc.integer({ min: start, max: start + 600 * 86_400_000 }),
+    }).map((leg): Leg => ({ ...leg, closedAtMs: leg.entryAtMs + 30 * MINUTE })),
+    fc.record({
+      kind: fc.constant('BUS' as const),
+      region: fc.constantFrom('SICHUAN' as const, 'CHONGQING' as const),
+      lineCode: fc.constantFrom('L1', 'L2'),
+      lineFareFen: fc.integer({ min: 0, max: 1000 }),
+      boardedAtMs: fc.integer({ min: start, max: start + 600 * 86_400_000 }),
+    }),
+  );
+  const historyArbitrary = fc.record({
+    month: fc.integer({ min: 0, max: 60_000 }),
+    quotaUsed: fc.integer({ min: 0, max: 1_300 }),
+    previousMinutesBefore: fc.option(fc.integer({ min: -30, max: 90 }), { nil: null }),
+    previousBase: fc.integer({ min: 0, max: 1000 }),
+    previousTransfers: fc.integer({ min: 0, max: 1 }),
+    previousGroup: fc.constantFrom('BUS', 'CHONGQING-RAIL'),
+  });
+
+  it('charges baseFen plus the adjustments, never a negative amount, with the surcharge inside the charge', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 2000 }),
-        fc.constantFrom('CHENGDU-METRO' as const, 'CHONGQING-RAIL' as const),
-        fc.constantFrom('NONE' as const, 'STUDENT' as const, 'SENIOR' as const, 'DISABLED' as const),
-        fc.constantFrom('SICHUAN' as const, 'CHONGQING' as const),
-        fc.integer({ min: 1, max: 300 }),
-        fc.boolean(),
-        (tenths, network, concession, region, minutes, crossRegionConcessions) => {
-          const priced = price({
-            ride: metroRide(network, tenths / 10, '2025-03-03T08:30:00', minutes),
-            card: card({ region, concession, birthDate: '1952-01-01' }),
-            crossRegionConcessions,
-          });
-          expect(Number.isSafeInteger(priced.fareFen)).toBe(true);
-          expect(priced.fareFen).toBeGreaterThanOrEqual(0);
-          expect(priced.fareFen).toBeLessThanOrEqual(priced.baseFareFen);
-          expect(priced.baseFareFen).toBeLessThanOrEqual(priced.tableFareFen);
-          if (network === 'CHONGQING-RAIL') expect(priced.baseFareFen).toBeLessThanOrEqual(700);
-        },
-      ),
+      fc.property(legArbitrary, fc.constantFrom(...cards), historyArbitrary, fc.boolean(), (leg, card, h, crossRegion) => {
+        const startedAt = leg.kind === 'BUS' ? leg.boardedAtMs : leg.entryAtMs;
+        const amounts: Record<string, number> = {};
+        for (const month of ['2025-01', '2025-06', '2026-01']) amounts[counterKey('MONTH_BASE:CHENGDU-METRO', month)] = h.month;
+        for (const id of ['CHONGQING-SENIOR-MONTHLY', 'CHONGQING-SENIOR-YEARLY']) {
+          for (const period of ['2025', '2026', '2025-03', '2025-10']) amounts[counterKey(`QUOTA:${id}`, period)] = h.quotaUsed;
+        }
+        const previous =
+          h.previousMinutesBefore === null
+            ? undefined
+            : { legGroup: h.previousGroup, lineCode: 'L1', endedAtMs: startedAt - h.previousMinutesBefore * MINUTE, baseFen: h.previousBase, transfers: h.previousTransfers };
+        const { fare, surchargeFen } = price(leg, card, counters(amounts, previous), crossRegion);
+        const sum = fare.baseFen + fare.adjustments.reduce((total, a) => total + a.amountFen, 0);
+        return (
+          fare.chargedFen === sum &&
+          fare.chargedFen >= 0 &&
+          Number.isSafeInteger(fare.chargedFen) &&
+          surchargeFen >= 0 &&
+          surchargeFen <= fare.chargedFen &&
+          fare.adjustments.every((a) => Number.isSafeInteger(a.amountFen))
+        );
+      }),
+      { numRuns: 2_000 },
     );
   });
 });

@@ -1,141 +1,41 @@
-import { ageOn as wholeYearsOn, businessDayOf, isRealDate, MINUTE_MS, minuteOfDayOf } from '../common/time';
+import { ageOn, businessDayOf, MINUTE_MS, minuteOfDayOf } from '../common/time';
 import {
-  cappedFare,
+  counterKey,
+  FareAdjustment,
+  FareAdjustmentKind,
+  FareBreakdown,
+  FareCounterChange,
+  FareCounters,
+  PreviousLeg,
+} from './fare-breakdown';
+import {
+  BUS,
+  CardDiscountRule,
+  ConcessionRule,
   FareRules,
-  highestFare,
-  networkRules,
+  lowestFare,
+  networkIn,
+  NetworkRules,
   Region,
-  RegionFareRules,
+  regionOfNetwork,
+  RiderCategory,
+  RuleSet,
+  ruleSetOn,
   tableFareForDistance,
+  TimeWindow,
 } from './fare-rules';
 import { HolidayCalendar, minutesOfClockTime } from './holiday-calendar';
 
 /**
- * The fare of a ride, as pure functions of the rules, the ride and the card. Money is integer
- * fen; time is epoch milliseconds, judged in Asia/Shanghai. The order is fixed:
- * base fare (distance or overtime, or the bus line fare, or 0 for a transfer) → cap →
- * concession or card discount → rounding half up to the fen.
+ * The fare of a leg: a pure function of the leg, the card, the card's counters (previous leg,
+ * month-to-date base fares, quota used) and the rule set in force on the tap's business day.
+ * Money is integer fen; time is epoch milliseconds, judged in Asia/Shanghai. SPEC §5's order:
+ * base fare → 0 cap → 1 concession → 2 transfer → 3 card discount, each step rounded half up;
+ * an overtime surcharge is added last, in full.
  */
 
 export type Concession = 'NONE' | 'SENIOR' | 'DISABLED' | 'STUDENT';
 export type CardRegion = Region | 'OTHER';
-export type Discount = 'CARD' | 'STUDENT' | 'SENIOR_FREE' | 'TRANSFER_FREE';
-/** Where the base fare came from. */
-export type FareBasis = 'DISTANCE' | 'OVERTIME' | 'INCOMPLETE' | 'BUS_LINE' | 'BUS_TRANSFER';
-
-// ---------------------------------------------------------------------------------------------
-// Metro
-
-/** The capped fare of a distance on a network (4.0 km → 200, 4.1 km → 300 in Chengdu). */
-export function metroFareForDistance(rules: FareRules, network: string, km: number): number {
-  const found = networkRules(rules, network);
-  return cappedFare(found, tableFareForDistance(found, km));
-}
-
-/** Whether an exit is later than entry + maxJourneyMinutes; exactly at the limit is in time. */
-export function isOvertime(rules: FareRules, network: string, entryAtMs: number, exitAtMs: number): boolean {
-  return exitAtMs - entryAtMs > networkRules(rules, network).maxJourneyMinutes * MINUTE_MS;
-}
-
-export interface MetroExit {
-  readonly rules: FareRules;
-  readonly network: string;
-  readonly distanceKm: number;
-  readonly entryAtMs: number;
-  readonly exitAtMs: number;
-  /** The network graph's longest shortest path; needed for the highest fare of an uncapped, open-ended table. */
-  readonly longestDistanceKm?: number;
-}
-
-/** The fare charged at exit before concessions: the distance fare, or the highest fare when overtime. */
-export function metroExitFare(exit: MetroExit): number {
-  const found = networkRules(exit.rules, exit.network);
-  if (isOvertime(exit.rules, exit.network, exit.entryAtMs, exit.exitAtMs)) {
-    return highestFare(found, exit.longestDistanceKm);
-  }
-  return cappedFare(found, tableFareForDistance(found, exit.distanceKm));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bus
-
-/** The previous approved bus ride of the card in the same city. */
-export interface PreviousBusRide {
-  readonly occurredAtMs: number;
-  /** That ride's line fare (its fare before transfer and discounts). */
-  readonly lineFareFen: number;
-}
-
-export interface BusRide {
-  readonly rules: FareRules;
-  readonly region: Region;
-  readonly lineFareFen: number;
-  readonly occurredAtMs: number;
-  readonly previousRide: PreviousBusRide | null;
-}
-
-/**
- * Whether a bus ride is a free transfer. The window is inclusive: a ride exactly 60 (Chongqing)
- * or 120 (Chengdu) minutes after the previous one is still within it; a previous ride later
- * than this one (an out-of-order offline upload) never makes it free.
- */
-export function isBusTransfer(ride: BusRide): boolean {
-  const { previousRide } = ride;
-  if (!previousRide) return false;
-  const bus = ride.rules.regions[ride.region].bus;
-  const elapsed = ride.occurredAtMs - previousRide.occurredAtMs;
-  if (elapsed < 0 || elapsed > bus.transferWindowMinutes * MINUTE_MS) return false;
-  if (bus.transferMaxFareFen !== null && ride.lineFareFen > bus.transferMaxFareFen) return false;
-  if (bus.transferRequiresFareNotAbovePrevious && ride.lineFareFen > previousRide.lineFareFen) return false;
-  return true;
-}
-
-/** The bus fare before concessions: the line fare, or 0 for a transfer. */
-export function busFare(ride: BusRide): number {
-  return isBusTransfer(ride) ? 0 : ride.lineFareFen;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Discounts and concessions
-
-/** `percent` % of `fen`, rounded half up to the fen, computed in integers. */
-export function percentOfRoundedHalfUp(fen: number, percent: number): number {
-  if (!Number.isSafeInteger(fen) || fen < 0) throw new RangeError(`an amount must be whole fen ≥ 0, got ${fen}`);
-  return Math.floor((fen * percent + 50) / 100);
-}
-
-/** The card discount (10 % in the seeded rules): 700 → 630, 250 → 225, 5 → 5 (4.5 rounds up). */
-export function applyCardDiscount(fen: number, cardDiscountPercent: number): number {
-  return percentOfRoundedHalfUp(fen, 100 - cardDiscountPercent);
-}
-
-/** The student fare (50 % in the seeded rules), instead of the card discount: 5 → 3. */
-export function applyStudentFare(fen: number, studentPercent: number): number {
-  return percentOfRoundedHalfUp(fen, studentPercent);
-}
-
-/** Whole years of age on a business day: someone born 1960-03-01 is 65 on 2025-03-01, not on 2025-02-28. */
-export function ageOn(birthDate: string, day: string): number {
-  if (!isRealDate(birthDate)) throw new Error(`${JSON.stringify(birthDate)} is not a birth date YYYY-MM-DD`);
-  if (!isRealDate(day)) throw new Error(`${JSON.stringify(day)} is not a business day YYYY-MM-DD`);
-  return wholeYearsOn(birthDate, day);
-}
-
-/**
- * Whether an instant is in a senior peak of the region: on a working day (adjusted working
- * Saturdays included, holidays excluded), from the window's start inclusive to its end
- * exclusive, to the minute — 07:30 and 08:59 are in the peak, 09:00 is not.
- */
-export function isSeniorPeak(
-  regionRules: RegionFareRules,
-  atMs: number,
-  calendar: Pick<HolidayCalendar, 'isWorkingDay'>,
-): boolean {
-  const peaks = regionRules.concessions.seniorPeaks;
-  if (peaks.length === 0 || !calendar.isWorkingDay(businessDayOf(atMs))) return false;
-  const minute = minuteOfDayOf(atMs);
-  return peaks.some((peak) => minutesOfClockTime(peak.from) <= minute && minute < minutesOfClockTime(peak.to));
-}
 
 export interface RideCard {
   readonly region: CardRegion;
@@ -144,111 +44,200 @@ export interface RideCard {
   readonly birthDate: string | null;
 }
 
-/**
- * Whether the card holder counts as a senior under a region's rules on a day. Age decides
- * whenever the birth date is known (so a card marked SENIOR one day before the region's age
- * still pays); the SENIOR mark decides only when the birth date is unknown.
- */
-export function isSeniorUnder(regionRules: RegionFareRules, card: RideCard, day: string): boolean {
-  if (card.birthDate === null) return card.concession === 'SENIOR';
-  return ageOn(card.birthDate, day) >= regionRules.concessions.seniorAge;
-}
+export type Leg =
+  /** A metro journey closed by an exit; `distanceKm` null when the network does not connect the two stations. */
+  | { readonly kind: 'METRO'; readonly network: string; readonly entryAtMs: number; readonly exitAtMs: number; readonly distanceKm: number | null }
+  /** A journey closed without an exit by the ENTRY at `closedAtMs`. */
+  | { readonly kind: 'INCOMPLETE'; readonly network: string; readonly entryAtMs: number; readonly closedAtMs: number }
+  | { readonly kind: 'BUS'; readonly region: Region; readonly lineCode: string; readonly lineFareFen: number; readonly boardedAtMs: number };
 
-// ---------------------------------------------------------------------------------------------
-// The entry point of the tap service
-
-export interface MetroRideToPrice {
-  readonly kind: 'METRO';
-  readonly network: string;
-  readonly entryAtMs: number;
-  /** null for a journey closed without an exit (INCOMPLETE): charged the highest fare. */
-  readonly exit: { readonly atMs: number; readonly distanceKm: number } | null;
-  /** The network graph's longest shortest path (`MetroNetwork.maxDistanceKm`); see `highestFare`. */
-  readonly longestDistanceKm?: number;
-}
-
-export interface BusRideToPrice {
-  readonly kind: 'BUS';
-  readonly lineFareFen: number;
-  readonly occurredAtMs: number;
-  /** The card's previous approved bus ride in the same city, if any. */
-  readonly previousRide: PreviousBusRide | null;
-}
-
-export interface PriceRideInput {
+export interface PriceLegInput {
   readonly rules: FareRules;
-  readonly ride: MetroRideToPrice | BusRideToPrice;
+  readonly leg: Leg;
   readonly card: RideCard;
-  /** The region of the venue: its rules apply, and concessions only if it is the card's own. */
-  readonly venueRegion: Region;
+  readonly counters: FareCounters;
   /** CROSS_REGION_CONCESSIONS: honour concessions outside the card's own region too. */
   readonly crossRegionConcessions: boolean;
   readonly calendar: Pick<HolidayCalendar, 'isWorkingDay'>;
 }
 
-export interface PricedRide {
-  /** What is charged. */
-  readonly fareFen: number;
-  /** The fare after transfer and cap, before concession or card discount. */
-  readonly baseFareFen: number;
-  /** The fare by the table (distance band, highest fare, or bus line fare) before transfer and cap. */
-  readonly tableFareFen: number;
-  readonly basis: FareBasis;
-  readonly capped: boolean;
-  readonly discount: Discount;
+export interface PricedLeg {
+  readonly fare: FareBreakdown;
+  /** The part of `chargedFen` that is the overtime surcharge (its own ledger entry). */
+  readonly surchargeFen: number;
+  /** What the leg changes in the card's counters once approved. */
+  readonly changes: FareCounterChange[];
 }
 
-export function priceRide(input: PriceRideInput): PricedRide {
-  const { rules, ride, card, venueRegion } = input;
-  const regionRules = rules.regions[venueRegion];
+/** `fen` less `percentOff` %, rounded half up to the fen, in integers: 250 less 10 % → 225, 5 less 10 % → 5. */
+export function lessPercent(fen: number, percentOff: number): number {
+  if (!Number.isSafeInteger(fen) || fen < 0) throw new RangeError(`an amount must be whole fen ≥ 0, got ${fen}`);
+  return Math.floor((fen * (100 - percentOff) + 50) / 100);
+}
 
-  let tableFareFen: number;
-  let baseFareFen: number;
-  let basis: FareBasis;
-  // Concessions are judged at the moment the ride starts: the metro entry, the bus tap.
-  let startedAtMs: number;
-  if (ride.kind === 'METRO') {
-    const found = networkRules(rules, ride.network);
-    startedAtMs = ride.entryAtMs;
-    if (ride.exit === null) {
-      basis = 'INCOMPLETE';
-      tableFareFen = highestFare(found, ride.longestDistanceKm);
-      baseFareFen = tableFareFen;
-    } else if (isOvertime(rules, ride.network, ride.entryAtMs, ride.exit.atMs)) {
-      basis = 'OVERTIME';
-      tableFareFen = highestFare(found, ride.longestDistanceKm);
-      baseFareFen = tableFareFen;
-    } else {
-      basis = 'DISTANCE';
-      tableFareFen = tableFareForDistance(found, ride.exit.distanceKm);
-      baseFareFen = cappedFare(found, tableFareFen);
-    }
+/** The month-to-date base fares counter of a network. */
+export const monthBaseCounter = (network: string) => `MONTH_BASE:${network}`;
+/** The rides-used counter of a quota. */
+export const quotaCounter = (quotaId: string) => `QUOTA:${quotaId}`;
+export const periodOf = (day: string, per: 'MONTH' | 'YEAR') => (per === 'MONTH' ? day.slice(0, 7) : day.slice(0, 4));
+
+/** Where the leg is priced: the region of its network or bus line, and when it starts and is tapped. */
+function legFacts(rules: FareRules, leg: Leg): { region: Region; legGroup: string; startedAtMs: number; tappedAtMs: number } {
+  switch (leg.kind) {
+    case 'METRO':
+      return { region: regionOfNetwork(rules, leg.network), legGroup: leg.network, startedAtMs: leg.entryAtMs, tappedAtMs: leg.exitAtMs };
+    case 'INCOMPLETE':
+      return { region: regionOfNetwork(rules, leg.network), legGroup: leg.network, startedAtMs: leg.entryAtMs, tappedAtMs: leg.closedAtMs };
+    case 'BUS':
+      return { region: leg.region, legGroup: BUS, startedAtMs: leg.boardedAtMs, tappedAtMs: leg.boardedAtMs };
+  }
+}
+
+export function priceLeg(input: PriceLegInput): PricedLeg {
+  const { rules, leg, card, counters } = input;
+  const { region, legGroup, startedAtMs, tappedAtMs } = legFacts(rules, leg);
+  const day = businessDayOf(tappedAtMs);
+  const set = ruleSetOn(rules, region, day);
+  const network: NetworkRules | null = leg.kind === 'BUS' ? null : networkIn(set, leg.network);
+
+  const adjustments: FareAdjustment[] = [];
+  let current: number;
+  const step = (kind: FareAdjustmentKind, after: number) => {
+    adjustments.push({ kind, amountFen: after - current });
+    current = after;
+  };
+
+  // The base fare, and step 0: the cap.
+  let baseFen: number;
+  if (leg.kind === 'INCOMPLETE') {
+    baseFen = 0;
+    current = 0;
+    step('INCOMPLETE_JOURNEY', (network as NetworkRules).highestFareFen);
   } else {
-    startedAtMs = ride.occurredAtMs;
-    tableFareFen = ride.lineFareFen;
-    const transfer = isBusTransfer({ rules, region: venueRegion, ...ride });
-    basis = transfer ? 'BUS_TRANSFER' : 'BUS_LINE';
-    baseFareFen = transfer ? 0 : tableFareFen;
+    baseFen =
+      leg.kind === 'BUS'
+        ? leg.lineFareFen
+        : leg.distanceKm === null
+          ? (network as NetworkRules).highestFareFen
+          : tableFareForDistance(network as NetworkRules, leg.distanceKm);
+    current = baseFen;
+    const capFen = network?.capFen ?? null;
+    if (capFen !== null && current > capFen) step('CAP', capFen);
   }
-  const capped = baseFareFen < tableFareFen && basis === 'DISTANCE';
-  const priced = (fareFen: number, discount: Discount): PricedRide => ({
-    fareFen,
-    baseFareFen,
-    tableFareFen,
-    basis,
-    capped,
-    discount,
-  });
+  const cappedFen = current;
 
-  if (basis === 'BUS_TRANSFER') return priced(0, 'TRANSFER_FREE');
-
-  const concessionHonoured = card.region === venueRegion || (input.crossRegionConcessions && card.region !== 'OTHER');
-  if (concessionHonoured) {
-    const seniorFree =
-      isSeniorUnder(regionRules, card, businessDayOf(startedAtMs)) &&
-      !isSeniorPeak(regionRules, startedAtMs, input.calendar);
-    if (seniorFree) return priced(0, 'SENIOR_FREE');
-    if (card.concession === 'STUDENT') return priced(applyStudentFare(baseFareFen, regionRules.studentPercent), 'STUDENT');
+  const changes: FareCounterChange[] = [];
+  const month = periodOf(day, 'MONTH');
+  const cardDiscount = set.cardDiscounts.find((rule) => appliesTo(rule, legGroup, card.region));
+  if (cardDiscount && 'monthlyTiers' in cardDiscount) {
+    changes.push({ type: 'ADD', counter: monthBaseCounter(legGroup), period: month, amount: cappedFen });
   }
-  return priced(applyCardDiscount(baseFareFen, regionRules.cardDiscountPercent), 'CARD');
+
+  const category = riderCategoryOf(set, card, businessDayOf(startedAtMs));
+  let transfers = 0;
+  if (leg.kind === 'INCOMPLETE') {
+    // Charged as a ride of the network would be by step 3, without concession.
+    applyCardDiscount();
+  } else if (!applyConcession()) {
+    if (!applyTransfer()) applyCardDiscount();
+  }
+
+  let surchargeFen = 0;
+  if (leg.kind === 'METRO' && leg.exitAtMs - leg.entryAtMs > (network as NetworkRules).timeLimitMinutes * MINUTE_MS) {
+    surchargeFen = (network as NetworkRules).highestFareFen;
+    step('OVERTIME_SURCHARGE', current + surchargeFen);
+  }
+  if (set.transferRules.length > 0 && leg.kind !== 'INCOMPLETE') {
+    const lineCode = leg.kind === 'BUS' ? leg.lineCode : leg.network;
+    changes.push({ type: 'LAST_LEG', region, leg: { legGroup, lineCode, endedAtMs: tappedAtMs, baseFen: cappedFen, transfers } });
+  }
+  return { fare: { ruleSet: set.id, baseFen, adjustments, chargedFen: current }, surchargeFen, changes };
+
+  function applyConcession(): boolean {
+    const honoured = card.region === region || (input.crossRegionConcessions && card.region !== 'OTHER');
+    if (!honoured || category === null) return false;
+    const rule = set.concessions.find((c) => c.riderCategory === category && c.legGroups.includes(legGroup));
+    if (!rule || inWindows(rule.excludedTimes, startedAtMs, input.calendar)) return false;
+    if (rule.quota) {
+      const period = periodOf(day, rule.quota.per);
+      const used = counters.amounts.get(counterKey(quotaCounter(rule.quota.id), period)) ?? 0;
+      if (used >= rule.quota.rides) return false;
+      changes.push({ type: 'ADD', counter: quotaCounter(rule.quota.id), period, amount: 1 });
+    }
+    step(concessionKind(rule), lessPercent(current, rule.percentOff));
+    return true;
+  }
+
+  function applyTransfer(): boolean {
+    if (leg.kind === 'INCOMPLETE') return false;
+    const previous = counters.previousLegs.get(region);
+    if (!previous) return false;
+    const rule = set.transferRules.find((r) => isTransfer(r, previous));
+    if (!rule) return false;
+    transfers = previous.transfers + 1;
+    step('TRANSFER', Math.max(0, current - Math.min(rule.maxDiscountFen, previous.baseFen)));
+    return true;
+  }
+
+  function isTransfer(rule: RuleSet['transferRules'][number], previous: PreviousLeg): boolean {
+    if (category !== null && rule.excludedRiderCategories.includes(category)) return false;
+    if (!rule.fromLegGroups.includes(previous.legGroup) || !rule.toLegGroups.includes(legGroup)) return false;
+    if (previous.transfers >= rule.transferCount) return false;
+    const elapsed = startedAtMs - previous.endedAtMs;
+    if (elapsed < 0 || elapsed > rule.durationLimitMinutes * MINUTE_MS) return false;
+    const sameLine = leg.kind === 'BUS' && previous.legGroup === BUS && previous.lineCode === leg.lineCode;
+    return !(sameLine && elapsed < rule.sameLineMinimumMinutes * MINUTE_MS);
+  }
+
+  function applyCardDiscount(): void {
+    if (!cardDiscount) return;
+    if ('percentOff' in cardDiscount) {
+      step('CARD_DISCOUNT', lessPercent(current, cardDiscount.percentOff));
+      return;
+    }
+    const monthToDate = counters.amounts.get(counterKey(monthBaseCounter(legGroup), month)) ?? 0;
+    let tier = cardDiscount.monthlyTiers[0];
+    for (const candidate of cardDiscount.monthlyTiers) if (candidate.fromFen <= monthToDate) tier = candidate;
+    step('MONTHLY_TIER', lessPercent(current, tier.percentOff));
+  }
+}
+
+/** The balance a metro ENTRY needs: the network's lowest fare in the rule set of the entry's day. */
+export function metroEntryMinimum(rules: FareRules, network: string, atMs: number): number {
+  const set = ruleSetOn(rules, regionOfNetwork(rules, network), businessDayOf(atMs));
+  return lowestFare(networkIn(set, network));
+}
+
+function appliesTo(rule: CardDiscountRule, legGroup: string, cardRegion: CardRegion): boolean {
+  return rule.legGroups.includes(legGroup) && (rule.cardRegions === null || (cardRegion !== 'OTHER' && rule.cardRegions.includes(cardRegion)));
+}
+
+function concessionKind(rule: ConcessionRule): FareAdjustmentKind {
+  return rule.riderCategory === 'SENIOR' ? 'CONCESSION_SENIOR' : 'CONCESSION_STUDENT';
+}
+
+/**
+ * The card's rider category under a rule set: STUDENT by the card's mark; SENIOR by age from the
+ * birth date (the mark decides only when no birth date is known), at the set's SENIOR age.
+ */
+export function riderCategoryOf(set: RuleSet, card: RideCard, day: string): RiderCategory | null {
+  if (card.concession === 'STUDENT') return 'STUDENT';
+  const senior = set.concessions.find((c) => c.riderCategory === 'SENIOR');
+  if (!senior || senior.minAge === null) return null;
+  const isSenior = card.birthDate === null ? card.concession === 'SENIOR' : ageOn(card.birthDate, day) >= senior.minAge;
+  return isSenior ? 'SENIOR' : null;
+}
+
+/**
+ * Whether an instant is in one of the windows: on a working day (adjusted working Saturdays
+ * included, holidays excluded) for WORKING_DAYS, from start inclusive to end exclusive, to the
+ * minute — 07:30 and 08:59 are in a 07:30–09:00 window, 09:00 is not.
+ */
+export function inWindows(windows: readonly TimeWindow[], atMs: number, calendar: Pick<HolidayCalendar, 'isWorkingDay'>): boolean {
+  if (windows.length === 0) return false;
+  const minute = minuteOfDayOf(atMs);
+  const working = calendar.isWorkingDay(businessDayOf(atMs));
+  return windows.some(
+    (w) => (w.days === 'ALL_DAYS' || working) && minutesOfClockTime(w.from) <= minute && minute < minutesOfClockTime(w.to),
+  );
 }

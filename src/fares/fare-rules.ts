@@ -1,15 +1,23 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isRealDate } from '../common/time';
 import { minutesOfClockTime } from './holiday-calendar';
 
 /**
  * Fare rules are data: one JSON file per region (`rules/sichuan.json`, `rules/chongqing.json`),
- * validated when loaded. Every number of the fare tables, transfer and concession rules lives
- * in those files; the code only knows how to read them.
+ * each a list of dated **rule sets**, validated when loaded. The words follow GTFS Fares v2
+ * where they fit: a ride is a *leg* of a *leg group* (a metro network's code, or `BUS` for the
+ * region's buses), concessions are by *rider category*, transfer rules join a `fromLegGroups`
+ * leg to a `toLegGroups` leg within a `durationLimitMinutes`. A city that changes a fare adds a
+ * rule set with a later `effectiveFrom`; the code only knows how to read the rules.
  */
 
 export type Region = 'SICHUAN' | 'CHONGQING';
 export const REGIONS: readonly Region[] = ['SICHUAN', 'CHONGQING'];
+export type RiderCategory = 'SENIOR' | 'STUDENT';
+export const RIDER_CATEGORIES: readonly RiderCategory[] = ['SENIOR', 'STUDENT'];
+/** The leg group of a region's buses; a metro leg's group is its network's code. */
+export const BUS = 'BUS';
 
 export interface FareBand {
   /** Inclusive upper edge: a trip of exactly `upToKm` is in this band. */
@@ -18,58 +26,150 @@ export interface FareBand {
 }
 
 /** Past the last band: either a step per started `everyKm`, or one flat fare. */
-export type BeyondLastBand =
-  | { readonly everyKm: number; readonly addFen: number }
-  | { readonly fareFen: number };
+export type BeyondLastBand = { readonly everyKm: number; readonly addFen: number } | { readonly fareFen: number };
 
-export interface MetroNetworkRules {
+export interface NetworkRules {
   readonly network: string;
   readonly city: string;
   readonly bands: readonly FareBand[];
   readonly beyond: BeyondLastBand;
-  /** Nothing above this is charged for one journey; null when the network has no cap. */
+  /** Nothing above this is charged for one ride by distance; null when the network has no cap. */
   readonly capFen: number | null;
-  /** An exit later than entry + this is charged the network's highest fare. */
-  readonly maxJourneyMinutes: number;
+  /** The network's maximum: what overtime surcharges, incomplete and unconnected journeys are charged. */
+  readonly highestFareFen: number;
+  /** An exit later than entry + this is overtime. */
+  readonly timeLimitMinutes: number;
 }
 
-export interface BusRules {
-  /** A ride within this many minutes of the previous approved bus ride in the same city may be free. */
-  readonly transferWindowMinutes: number;
-  /** Only a ride whose line fare is at most this is free; null for no limit. */
-  readonly transferMaxFareFen: number | null;
-  /** Only a ride whose line fare is at most the previous ride's line fare is free. */
-  readonly transferRequiresFareNotAbovePrevious: boolean;
-}
-
+/** Hours of a kind of day, from `from` inclusive to `to` exclusive. */
 export interface TimeWindow {
-  /** 'HH:MM', inclusive. */
+  readonly days: 'WORKING_DAYS' | 'ALL_DAYS';
   readonly from: string;
-  /** 'HH:MM', exclusive. */
   readonly to: string;
 }
 
-export interface ConcessionRules {
-  readonly seniorAge: number;
-  /** Windows of working days in which seniors pay; empty when seniors ride free all day. */
-  readonly seniorPeaks: readonly TimeWindow[];
+export interface RideQuota {
+  /** Names the counter: rides of different quotas never count against each other. */
+  readonly id: string;
+  readonly per: 'MONTH' | 'YEAR';
+  readonly rides: number;
 }
 
-export interface RegionFareRules {
+export interface ConcessionRule {
+  readonly riderCategory: RiderCategory;
+  /** SENIOR: from this age (whole years on the ride's business day). */
+  readonly minAge: number | null;
+  readonly legGroups: readonly string[];
+  readonly percentOff: number;
+  /** When the concession is not given (judged when the ride starts). */
+  readonly excludedTimes: readonly TimeWindow[];
+  readonly quota: RideQuota | null;
+}
+
+export interface TransferRule {
+  readonly fromLegGroups: readonly string[];
+  readonly toLegGroups: readonly string[];
+  readonly durationLimitMinutes: number;
+  /** Measured from the previous leg's end (a bus boarding, a metro exit) to this leg's start. */
+  readonly durationLimitType: 'PREVIOUS_END_TO_CURRENT_START';
+  /** Transfers in one chain: a leg that was a transfer starts no further one when this is 1. */
+  readonly transferCount: number;
+  /** The same bus line boarded again sooner than this is not a transfer. */
+  readonly sameLineMinimumMinutes: number;
+  /** The transfer leg is charged max(0, F − min(maxDiscountFen, P)), P the previous leg's base fare. */
+  readonly maxDiscountFen: number;
+  readonly excludedRiderCategories: readonly RiderCategory[];
+}
+
+export interface MonthlyTier {
+  /** The tier holds from this month-to-date sum of base fares (inclusive) up to the next tier's. */
+  readonly fromFen: number;
+  readonly percentOff: number;
+}
+
+export type CardDiscountRule =
+  | { readonly legGroups: readonly string[]; readonly cardRegions: readonly Region[] | null; readonly percentOff: number }
+  | { readonly legGroups: readonly string[]; readonly cardRegions: readonly Region[] | null; readonly monthlyTiers: readonly MonthlyTier[] };
+
+export interface RuleSet {
+  /** `<REGION>-<effectiveFrom>`. */
+  readonly id: string;
   readonly region: Region;
-  readonly cardDiscountPercent: number;
-  readonly studentPercent: number;
-  readonly metroNetworks: readonly MetroNetworkRules[];
-  readonly bus: BusRules;
-  readonly concessions: ConcessionRules;
+  readonly effectiveFrom: string;
+  /** The day before the next set's `effectiveFrom`, or null for the latest. */
+  readonly effectiveUntil: string | null;
+  readonly networks: readonly NetworkRules[];
+  readonly concessions: readonly ConcessionRule[];
+  readonly transferRules: readonly TransferRule[];
+  /** The first that matches the leg and the card applies. */
+  readonly cardDiscounts: readonly CardDiscountRule[];
 }
 
 export interface FareRules {
-  readonly regions: Readonly<Record<Region, RegionFareRules>>;
+  /** Every rule set, by region then `effectiveFrom`. */
+  readonly ruleSets: readonly RuleSet[];
 }
 
-export interface LocatedNetworkRules extends MetroNetworkRules {
-  readonly region: Region;
+// ---------------------------------------------------------------------------------------------
+// Looking rules up
+
+/**
+ * The rule set that prices a tap of a region on a business day: the one in force, or the region's
+ * earliest for a day before all of them (a tap dated before the scheme's first rules).
+ */
+export function ruleSetOn(rules: FareRules, region: Region, day: string): RuleSet {
+  const sets = rules.ruleSets.filter((set) => set.region === region);
+  let found = sets[0];
+  for (const set of sets) if (set.effectiveFrom <= day) found = set;
+  return found;
+}
+
+/** The rule sets in force on a day: at most one per region, none for a day before a region's first set. */
+export function ruleSetsInForce(rules: FareRules, day: string): RuleSet[] {
+  return rules.ruleSets.filter((set) => set.effectiveFrom <= day && (set.effectiveUntil === null || day <= set.effectiveUntil));
+}
+
+/** The region whose rule sets define a metro network. */
+export function regionOfNetwork(rules: FareRules, network: string): Region {
+  const found = rules.ruleSets.find((set) => set.networks.some((n) => n.network === network));
+  if (!found) throw new Error(`no fare rules for metro network ${network}`);
+  return found.region;
+}
+
+export function networkIn(set: RuleSet, network: string): NetworkRules {
+  const found = set.networks.find((n) => n.network === network);
+  if (!found) throw new Error(`rule set ${set.id} has no metro network ${network}`);
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fares of a network that follow from its table alone
+
+/** Distances are judged to 0.1 km, so float noise such as 4.0000001 km never crosses a band edge. */
+export function kmToTenths(km: number): number {
+  if (!Number.isFinite(km) || km < 0) throw new RangeError(`a distance must be a finite number of km ≥ 0, got ${km}`);
+  return Math.round(km * 10);
+}
+
+/** The table fare of a distance, before any cap. A distance exactly on a band edge is in the lower band. */
+export function tableFareForDistance(network: NetworkRules, km: number): number {
+  const tenths = kmToTenths(km);
+  for (const band of network.bands) {
+    if (tenths <= kmToTenths(band.upToKm)) return band.fareFen;
+  }
+  const last = network.bands[network.bands.length - 1];
+  const { beyond } = network;
+  if ('everyKm' in beyond) {
+    const step = kmToTenths(beyond.everyKm);
+    const startedSteps = Math.floor((tenths - kmToTenths(last.upToKm) + step - 1) / step);
+    return last.fareFen + startedSteps * beyond.addFen;
+  }
+  return beyond.fareFen;
+}
+
+/** The fare of the shortest trip: the first band (a cap is validated to be at least that). */
+export function lowestFare(network: NetworkRules): number {
+  return network.bands[0].fareFen;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,9 +197,22 @@ export function loadFareRules(dir: string = defaultRulesDirectory()): FareRules 
     } catch (error) {
       throw new Error(`${fileName}: not valid JSON: ${(error as Error).message}`);
     }
-    return { fileName, rules: validateFareRules(raw, fileName) };
+    return { fileName, ruleSets: validateRegionFile(raw, fileName) };
   });
-  return combineFareRules(files, dir);
+  return combineRegionFiles(files, dir);
+}
+
+let seeded: FareRules | null = null;
+/** The service's own rule files, loaded and validated once per process (they change only with a deployment). */
+export function seededFareRules(): FareRules {
+  seeded ??= loadFareRules();
+  return seeded;
+}
+
+/** The metro networks a region's rule sets price. */
+export function networksOfRegion(rules: FareRules, region: string): string[] {
+  const names = rules.ruleSets.filter((set) => set.region === region).flatMap((set) => set.networks.map((n) => n.network));
+  return [...new Set(names)];
 }
 
 function defaultRulesDirectory(): string {
@@ -107,94 +220,34 @@ function defaultRulesDirectory(): string {
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
 }
 
-/** Puts one validated file per region together; each region exactly once, each network once. */
-export function combineFareRules(
-  files: ReadonlyArray<{ readonly fileName: string; readonly rules: RegionFareRules }>,
+/** Puts one validated file per region together; each region exactly once, each network in one region. */
+export function combineRegionFiles(
+  files: ReadonlyArray<{ readonly fileName: string; readonly ruleSets: readonly RuleSet[] }>,
   source = 'fare rules',
 ): FareRules {
-  const regions: Partial<Record<Region, RegionFareRules>> = {};
-  const networkFiles = new Map<string, string>();
   const regionFiles = new Map<Region, string>();
-  for (const { fileName, rules } of files) {
-    const earlier = regionFiles.get(rules.region);
-    if (earlier) throw new Error(`${fileName}: region ${rules.region} is already defined in ${earlier}`);
-    regionFiles.set(rules.region, fileName);
-    rules.metroNetworks.forEach((network, index) => {
-      const other = networkFiles.get(network.network);
-      if (other) {
-        throw new Error(`${fileName}: metroNetworks[${index}].network ${network.network} is already defined in ${other}`);
-      }
-      networkFiles.set(network.network, fileName);
-    });
-    regions[rules.region] = rules;
+  const networkFiles = new Map<string, string>();
+  const ruleSets: RuleSet[] = [];
+  for (const { fileName, ruleSets: sets } of files) {
+    const region = sets[0].region;
+    const earlier = regionFiles.get(region);
+    if (earlier) throw new Error(`${fileName}: region ${region} is already defined in ${earlier}`);
+    regionFiles.set(region, fileName);
+    sets.forEach((set, s) =>
+      set.networks.forEach((network, n) => {
+        const other = networkFiles.get(network.network);
+        if (other && other !== fileName) {
+          throw new Error(`${fileName}: ruleSets[${s}].networks[${n}].network ${network.network} is already defined in ${other}`);
+        }
+        networkFiles.set(network.network, fileName);
+      }),
+    );
+    ruleSets.push(...sets);
   }
-  const missing = REGIONS.filter((region) => !regions[region]);
+  const missing = REGIONS.filter((region) => !regionFiles.has(region));
   if (missing.length > 0) throw new Error(`${source}: no rules for ${missing.join(', ')}`);
-  return Object.freeze({ regions: Object.freeze(regions as Record<Region, RegionFareRules>) });
-}
-
-/** The rules of a metro network, with the region whose file defines it. */
-export function networkRules(rules: FareRules, network: string): LocatedNetworkRules {
-  for (const region of REGIONS) {
-    const found = rules.regions[region].metroNetworks.find((candidate) => candidate.network === network);
-    if (found) return { ...found, region };
-  }
-  throw new Error(`no fare rules for metro network ${network}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Fares of a network that follow from its table alone
-
-/** Distances are judged to 0.1 km, so float noise such as 4.0000001 km never crosses a band edge. */
-export function kmToTenths(km: number): number {
-  if (!Number.isFinite(km) || km < 0) throw new RangeError(`a distance must be a finite number of km ≥ 0, got ${km}`);
-  return Math.round(km * 10);
-}
-
-/** The table fare of a distance, before any cap. A distance exactly on a band edge is in the lower band. */
-export function tableFareForDistance(network: MetroNetworkRules, km: number): number {
-  const tenths = kmToTenths(km);
-  for (const band of network.bands) {
-    if (tenths <= kmToTenths(band.upToKm)) return band.fareFen;
-  }
-  const last = network.bands[network.bands.length - 1];
-  const { beyond } = network;
-  if ('everyKm' in beyond) {
-    const step = kmToTenths(beyond.everyKm);
-    const startedSteps = Math.floor((tenths - kmToTenths(last.upToKm) + step - 1) / step);
-    return last.fareFen + startedSteps * beyond.addFen;
-  }
-  return beyond.fareFen;
-}
-
-/** The fare after the network's cap. */
-export function cappedFare(network: MetroNetworkRules, fareFen: number): number {
-  return network.capFen === null ? fareFen : Math.min(fareFen, network.capFen);
-}
-
-/** The fare of the shortest trip: the first band (a cap is validated to be at least that). */
-export function lowestFare(network: MetroNetworkRules): number {
-  return cappedFare(network, network.bands[0].fareFen);
-}
-
-/**
- * The highest fare the network charges for one journey (the overtime and incomplete-journey fare).
- *
- * Choice: it is derived, never configured. When the rules have a natural maximum it is that —
- * the cap if there is one (Chongqing: 700), else the flat fare beyond the last band. When the
- * table is open-ended and uncapped (Chengdu: +100 per further 20 km, for ever), the maximum is
- * the fare of the longest trip that the current network allows, so `longestDistanceKm` (the
- * longest shortest path of the network graph, `MetroNetwork.maxDistanceKm`) must be given. A
- * configured number would drift from the network as stations are listed; the graph cannot.
- */
-export function highestFare(network: MetroNetworkRules, longestDistanceKm?: number): number {
-  const { beyond, capFen } = network;
-  if (capFen !== null) return capFen;
-  if (!('everyKm' in beyond)) return beyond.fareFen;
-  if (longestDistanceKm === undefined) {
-    throw new Error(`the highest fare of ${network.network} depends on its longest trip: pass longestDistanceKm`);
-  }
-  return tableFareForDistance(network, longestDistanceKm);
+  ruleSets.sort((a, b) => REGIONS.indexOf(a.region) - REGIONS.indexOf(b.region) || a.effectiveFrom.localeCompare(b.effectiveFrom));
+  return deepFreeze({ ruleSets });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,46 +258,64 @@ type Json = Record<string, unknown>;
 class RuleFileError extends Error {}
 
 /**
- * Validates the parsed contents of one region's file. Throws an Error whose message names the
- * file and the JSON path of the first bad entry, e.g.
- * `sichuan.json: metroNetworks[0].bands[3].fareFen must be a positive integer`.
+ * Validates the parsed contents of one region's file and returns its rule sets in date order.
+ * Throws an Error whose message names the file and the JSON path of the first bad entry, e.g.
+ * `sichuan.json: ruleSets[0].networks[0].bands[3].fareFen must be a positive integer`.
  */
-export function validateFareRules(raw: unknown, fileName: string): RegionFareRules {
+export function validateRegionFile(raw: unknown, fileName: string): RuleSet[] {
   try {
-    return deepFreeze(readRegion(raw));
+    return readRegionFile(raw);
   } catch (error) {
     if (error instanceof RuleFileError) throw new Error(`${fileName}: ${error.message}`);
     throw error;
   }
 }
 
-function readRegion(raw: unknown): RegionFareRules {
-  const root = object(raw, '', ['region', 'cardDiscountPercent', 'studentPercent', 'metroNetworks', 'bus', 'concessions']);
+function readRegionFile(raw: unknown): RuleSet[] {
+  const root = object(raw, '', ['region', 'ruleSets']);
   const region = root.region;
   if (region !== 'SICHUAN' && region !== 'CHONGQING') bad('region', `must be one of ${REGIONS.join(', ')}`);
-  const metroNetworks = array(root.metroNetworks, 'metroNetworks').map((entry, index) =>
-    readNetwork(entry, `metroNetworks[${index}]`),
-  );
-  metroNetworks.forEach((network, index) => {
-    if (metroNetworks.findIndex((other) => other.network === network.network) !== index) {
-      bad(`metroNetworks[${index}].network`, `${network.network} is defined twice`);
+  const list = array(root.ruleSets, 'ruleSets');
+  if (list.length === 0) bad('ruleSets', 'must hold at least one rule set');
+  const parsed = list.map((entry, index) => readRuleSet(entry, `ruleSets[${index}]`, region));
+  parsed.forEach((set, index) => {
+    if (index === 0) return;
+    const previous = parsed[index - 1];
+    if (set.effectiveFrom <= previous.effectiveFrom) {
+      bad(`ruleSets[${index}].effectiveFrom`, `must be later than the previous rule set's ${previous.effectiveFrom}`);
     }
+    // A journey that starts under one set may end under the next: every network stays priced.
+    const missing = previous.networks.find((n) => !set.networks.some((other) => other.network === n.network));
+    if (missing) bad(`ruleSets[${index}].networks`, `must still price ${missing.network}, which ruleSets[${index - 1}] prices`);
   });
-  return {
-    region,
-    cardDiscountPercent: percent(root.cardDiscountPercent, 'cardDiscountPercent'),
-    studentPercent: percent(root.studentPercent, 'studentPercent'),
-    metroNetworks,
-    bus: readBus(root.bus, 'bus'),
-    concessions: readConcessions(root.concessions, 'concessions'),
-  };
+  return parsed.map((set, index) => ({
+    ...set,
+    effectiveUntil: index + 1 < parsed.length ? dayBefore(parsed[index + 1].effectiveFrom) : null,
+  }));
 }
 
-function readNetwork(raw: unknown, path: string): MetroNetworkRules {
-  const entry = object(raw, path, ['network', 'city', 'bands', 'beyond', 'capFen', 'maxJourneyMinutes'], ['capFen']);
+function readRuleSet(raw: unknown, path: string, region: Region): RuleSet {
+  const entry = object(raw, path, ['effectiveFrom', 'networks', 'concessions', 'transferRules', 'cardDiscounts']);
+  const effectiveFrom = entry.effectiveFrom;
+  if (typeof effectiveFrom !== 'string' || !isRealDate(effectiveFrom)) bad(`${path}.effectiveFrom`, 'must be a date YYYY-MM-DD');
+  const networks = array(entry.networks, `${path}.networks`).map((n, i) => readNetwork(n, `${path}.networks[${i}]`));
+  networks.forEach((network, index) => {
+    if (networks.findIndex((other) => other.network === network.network) !== index) {
+      bad(`${path}.networks[${index}].network`, `${network.network} is defined twice`);
+    }
+  });
+  const legGroups = [BUS, ...networks.map((n) => n.network)];
+  const concessions = array(entry.concessions, `${path}.concessions`).map((c, i) => readConcession(c, `${path}.concessions[${i}]`, legGroups));
+  const transferRules = array(entry.transferRules, `${path}.transferRules`).map((t, i) => readTransferRule(t, `${path}.transferRules[${i}]`, legGroups));
+  const cardDiscounts = array(entry.cardDiscounts, `${path}.cardDiscounts`).map((d, i) => readCardDiscount(d, `${path}.cardDiscounts[${i}]`, legGroups));
+  return { id: `${region}-${effectiveFrom}`, region, effectiveFrom, effectiveUntil: null, networks, concessions, transferRules, cardDiscounts };
+}
+
+function readNetwork(raw: unknown, path: string): NetworkRules {
+  const entry = object(raw, path, ['network', 'city', 'bands', 'beyond', 'capFen', 'highestFareFen', 'timeLimitMinutes'], ['capFen']);
   const network = entry.network;
-  if (typeof network !== 'string' || !/^[A-Z0-9-]{3,32}$/.test(network)) {
-    bad(`${path}.network`, 'must be a network code of 3–32 characters A-Z, 0-9 or -');
+  if (typeof network !== 'string' || !/^[A-Z0-9-]{3,32}$/.test(network) || network === BUS) {
+    bad(`${path}.network`, `must be a network code of 3–32 characters A-Z, 0-9 or - (not ${BUS})`);
   }
   const city = entry.city;
   if (typeof city !== 'string' || city.trim() === '') bad(`${path}.city`, 'must be a non-empty string');
@@ -259,12 +330,8 @@ function readNetwork(raw: unknown, path: string): MetroNetworkRules {
   bands.forEach((band, index) => {
     if (index === 0) return;
     const previous = bands[index - 1];
-    if (band.upToKm <= previous.upToKm) {
-      bad(`${path}.bands[${index}].upToKm`, `must be greater than the previous band's ${previous.upToKm} km`);
-    }
-    if (band.fareFen < previous.fareFen) {
-      bad(`${path}.bands[${index}].fareFen`, `must not be lower than the previous band's ${previous.fareFen}`);
-    }
+    if (band.upToKm <= previous.upToKm) bad(`${path}.bands[${index}].upToKm`, `must be greater than the previous band's ${previous.upToKm} km`);
+    if (band.fareFen < previous.fareFen) bad(`${path}.bands[${index}].fareFen`, `must not be lower than the previous band's ${previous.fareFen}`);
   });
   const lastFare = bands[bands.length - 1].fareFen;
 
@@ -283,46 +350,100 @@ function readNetwork(raw: unknown, path: string): MetroNetworkRules {
   }
 
   const capFen = entry.capFen === undefined || entry.capFen === null ? null : positiveInteger(entry.capFen, `${path}.capFen`);
-  if (capFen !== null && capFen < bands[0].fareFen) {
-    bad(`${path}.capFen`, `must not be lower than the first band's ${bands[0].fareFen}`);
+  if (capFen !== null && capFen < bands[0].fareFen) bad(`${path}.capFen`, `must not be lower than the first band's ${bands[0].fareFen}`);
+  const highestFareFen = positiveInteger(entry.highestFareFen, `${path}.highestFareFen`);
+  if (highestFareFen < bands[0].fareFen) bad(`${path}.highestFareFen`, `must not be lower than the first band's ${bands[0].fareFen}`);
+  return { network, city, bands, beyond, capFen, highestFareFen, timeLimitMinutes: positiveInteger(entry.timeLimitMinutes, `${path}.timeLimitMinutes`) };
+}
+
+function readConcession(raw: unknown, path: string, legGroups: string[]): ConcessionRule {
+  const entry = object(raw, path, ['riderCategory', 'minAge', 'legGroups', 'percentOff', 'excludedTimes', 'quota'], ['minAge', 'quota']);
+  const riderCategory = oneOf(entry.riderCategory, `${path}.riderCategory`, RIDER_CATEGORIES);
+  let minAge: number | null = null;
+  if (riderCategory === 'SENIOR') {
+    minAge = positiveInteger(entry.minAge, `${path}.minAge`);
+    if (minAge > 150) bad(`${path}.minAge`, 'must be an age in years (at most 150)');
+  } else if (entry.minAge !== undefined) {
+    bad(`${path}.minAge`, 'applies to SENIOR only');
+  }
+  const excludedTimes = array(entry.excludedTimes, `${path}.excludedTimes`).map((w, i) => readWindow(w, `${path}.excludedTimes[${i}]`));
+  let quota: RideQuota | null = null;
+  if (entry.quota !== undefined && entry.quota !== null) {
+    const q = object(entry.quota, `${path}.quota`, ['id', 'per', 'rides']);
+    if (typeof q.id !== 'string' || !/^[A-Z0-9-]{3,40}$/.test(q.id)) bad(`${path}.quota.id`, 'must be 3–40 characters A-Z, 0-9 or -');
+    quota = { id: q.id, per: oneOf(q.per, `${path}.quota.per`, ['MONTH', 'YEAR'] as const), rides: positiveInteger(q.rides, `${path}.quota.rides`) };
   }
   return {
-    network,
-    city,
-    bands,
-    beyond,
-    capFen,
-    maxJourneyMinutes: positiveInteger(entry.maxJourneyMinutes, `${path}.maxJourneyMinutes`),
+    riderCategory,
+    minAge,
+    legGroups: legGroupList(entry.legGroups, `${path}.legGroups`, legGroups),
+    percentOff: percent(entry.percentOff, `${path}.percentOff`),
+    excludedTimes,
+    quota,
   };
 }
 
-function readBus(raw: unknown, path: string): BusRules {
-  const entry = object(raw, path, ['transferWindowMinutes', 'transferMaxFareFen', 'transferRequiresFareNotAbovePrevious'], ['transferMaxFareFen']);
-  const flag = entry.transferRequiresFareNotAbovePrevious;
-  if (typeof flag !== 'boolean') bad(`${path}.transferRequiresFareNotAbovePrevious`, 'must be true or false');
+function readTransferRule(raw: unknown, path: string, legGroups: string[]): TransferRule {
+  const entry = object(raw, path, [
+    'fromLegGroups', 'toLegGroups', 'durationLimitMinutes', 'durationLimitType', 'transferCount', 'sameLineMinimumMinutes', 'maxDiscountFen', 'excludedRiderCategories',
+  ]);
+  const excluded = array(entry.excludedRiderCategories, `${path}.excludedRiderCategories`).map((c, i) =>
+    oneOf(c, `${path}.excludedRiderCategories[${i}]`, RIDER_CATEGORIES),
+  );
   return {
-    transferWindowMinutes: nonNegativeInteger(entry.transferWindowMinutes, `${path}.transferWindowMinutes`),
-    transferMaxFareFen:
-      entry.transferMaxFareFen === undefined || entry.transferMaxFareFen === null
-        ? null
-        : nonNegativeInteger(entry.transferMaxFareFen, `${path}.transferMaxFareFen`),
-    transferRequiresFareNotAbovePrevious: flag,
+    fromLegGroups: legGroupList(entry.fromLegGroups, `${path}.fromLegGroups`, legGroups),
+    toLegGroups: legGroupList(entry.toLegGroups, `${path}.toLegGroups`, legGroups),
+    durationLimitMinutes: positiveInteger(entry.durationLimitMinutes, `${path}.durationLimitMinutes`),
+    durationLimitType: oneOf(entry.durationLimitType, `${path}.durationLimitType`, ['PREVIOUS_END_TO_CURRENT_START'] as const),
+    transferCount: positiveInteger(entry.transferCount, `${path}.transferCount`),
+    sameLineMinimumMinutes: nonNegativeInteger(entry.sameLineMinimumMinutes, `${path}.sameLineMinimumMinutes`),
+    maxDiscountFen: positiveInteger(entry.maxDiscountFen, `${path}.maxDiscountFen`),
+    excludedRiderCategories: excluded,
   };
 }
 
-function readConcessions(raw: unknown, path: string): ConcessionRules {
-  const entry = object(raw, path, ['seniorAge', 'seniorPeaks']);
-  const seniorAge = positiveInteger(entry.seniorAge, `${path}.seniorAge`);
-  if (seniorAge > 150) bad(`${path}.seniorAge`, 'must be an age in years (at most 150)');
-  const seniorPeaks = array(entry.seniorPeaks, `${path}.seniorPeaks`).map((window, index) => {
-    const windowPath = `${path}.seniorPeaks[${index}]`;
-    const fields = object(window, windowPath, ['from', 'to']);
-    const from = clockTime(fields.from, `${windowPath}.from`);
-    const to = clockTime(fields.to, `${windowPath}.to`);
-    if (minutesOfClockTime(to) <= minutesOfClockTime(from)) bad(`${windowPath}.to`, `must be later than from (${from})`);
-    return { from, to };
+function readCardDiscount(raw: unknown, path: string, legGroups: string[]): CardDiscountRule {
+  const tiered = isObject(raw) && 'monthlyTiers' in raw;
+  const entry = object(raw, path, ['legGroups', 'cardRegions', tiered ? 'monthlyTiers' : 'percentOff'], ['cardRegions']);
+  const cardRegions =
+    entry.cardRegions === undefined || entry.cardRegions === null
+      ? null
+      : array(entry.cardRegions, `${path}.cardRegions`).map((r, i) => oneOf(r, `${path}.cardRegions[${i}]`, REGIONS));
+  const groups = legGroupList(entry.legGroups, `${path}.legGroups`, legGroups);
+  if (!tiered) return { legGroups: groups, cardRegions, percentOff: percent(entry.percentOff, `${path}.percentOff`) };
+  const tiers = array(entry.monthlyTiers, `${path}.monthlyTiers`).map((t, i) => {
+    const tierPath = `${path}.monthlyTiers[${i}]`;
+    const fields = object(t, tierPath, ['fromFen', 'percentOff']);
+    return { fromFen: nonNegativeInteger(fields.fromFen, `${tierPath}.fromFen`), percentOff: percent(fields.percentOff, `${tierPath}.percentOff`) };
   });
-  return { seniorAge, seniorPeaks };
+  if (tiers.length === 0 || tiers[0].fromFen !== 0) bad(`${path}.monthlyTiers[0].fromFen`, 'must be 0: the first tier starts the month');
+  tiers.forEach((tier, i) => {
+    if (i > 0 && tier.fromFen <= tiers[i - 1].fromFen) bad(`${path}.monthlyTiers[${i}].fromFen`, `must be greater than the previous tier's ${tiers[i - 1].fromFen}`);
+  });
+  return { legGroups: groups, cardRegions, monthlyTiers: tiers };
+}
+
+function readWindow(raw: unknown, path: string): TimeWindow {
+  const fields = object(raw, path, ['days', 'from', 'to']);
+  const days = oneOf(fields.days, `${path}.days`, ['WORKING_DAYS', 'ALL_DAYS'] as const);
+  const from = clockTime(fields.from, `${path}.from`);
+  const to = clockTime(fields.to, `${path}.to`);
+  if (minutesOfClockTime(to) <= minutesOfClockTime(from)) bad(`${path}.to`, `must be later than from (${from})`);
+  return { days, from, to };
+}
+
+function legGroupList(value: unknown, path: string, known: string[]): string[] {
+  const list = array(value, path);
+  if (list.length === 0) bad(path, 'must name at least one leg group');
+  return list.map((group, i) => {
+    if (typeof group !== 'string' || !known.includes(group)) bad(`${path}[${i}]`, `must be one of ${known.join(', ')}`);
+    return group;
+  });
+}
+
+function dayBefore(day: string): string {
+  const ms = Date.parse(`${day}T00:00:00Z`) - 86_400_000;
+  return new Date(ms).toISOString().slice(0, 10);
 }
 
 function bad(path: string, message: string): never {
@@ -353,6 +474,11 @@ function array(value: unknown, path: string): unknown[] {
   return value;
 }
 
+function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) bad(path, `must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
 function positiveInteger(value: unknown, path: string): number {
   if (!Number.isSafeInteger(value) || (value as number) <= 0) bad(path, 'must be a positive integer');
   return value as number;
@@ -364,9 +490,7 @@ function nonNegativeInteger(value: unknown, path: string): number {
 }
 
 function percent(value: unknown, path: string): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > 100) {
-    bad(path, 'must be an integer percentage 0..100');
-  }
+  if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > 100) bad(path, 'must be an integer percentage 0..100');
   return value as number;
 }
 

@@ -1,9 +1,31 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
 import { Access } from '../auth/access.decorator';
-import holidays from '../seed/holidays.json';
+import { IsRealDate } from '../common/validators';
 import { FaresService } from './fares.service';
 import { ApiErrors } from '../common/error.views';
+
+export class FareRulesQuery {
+  @ApiPropertyOptional({ example: '2025-09-01', description: 'business day: only the rule sets in force that day (one per region)' })
+  @IsOptional() @IsRealDate()
+  on?: string;
+}
+
+class RuleSetView {
+  @ApiProperty({ example: 'CHONGQING-2025-09-01' }) id: string;
+  @ApiProperty({ enum: ['SICHUAN', 'CHONGQING'] }) region: string;
+  @ApiProperty({ example: '2025-09-01' }) effectiveFrom: string;
+  @ApiProperty({ type: String, nullable: true, description: "the day before the next set's effectiveFrom; null for the latest" }) effectiveUntil: string | null;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'metro networks: bands, beyond, capFen, highestFareFen, timeLimitMinutes' }) networks: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'by rider category: legGroups, percentOff, excludedTimes, quota' }) concessions: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'fromLegGroups → toLegGroups within durationLimitMinutes' }) transferRules: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'the first that matches the leg and card applies: percentOff or monthlyTiers' }) cardDiscounts: object[];
+}
+
+class RuleSetListView {
+  @ApiProperty({ type: [RuleSetView] }) items: RuleSetView[];
+}
 
 @ApiTags('money')
 @ApiBearerAuth()
@@ -13,10 +35,10 @@ export class FaresController {
 
   @Get()
   @Access('admin-or-terminal')
-  @ApiOperation({ summary: 'The fare rules in force: metro distance bands, journey times, bus transfers, discounts, concessions, holidays' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { regions: { type: 'object' }, calendar: { type: 'object' } } } })
-  @ApiErrors([401])
-  get() {
-    return { regions: this.fares.rules.regions, calendar: holidays };
+  @ApiOperation({ summary: 'The fare rule sets, each with its period; with ?on=DATE the ones in force that day' })
+  @ApiOkResponse({ type: RuleSetListView })
+  @ApiErrors([400, 401])
+  list(@Query() query: FareRulesQuery) {
+    return { items: this.fares.ruleSets(query.on) };
   }
 }

@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import holidays from '../seed/holidays.json';
-import { MINUTE_MS } from '../common/time';
 import type { TapPricing } from '../taps/pricing';
-import { PASSBACK_WINDOW_MS } from '../taps/tap-decision';
 import { VenueDirectory } from '../venues/venue-directory';
-import { FareRules, loadFareRules } from './fare-rules';
+import { FareRules, RuleSet, ruleSetsInForce, seededFareRules } from './fare-rules';
 import { createHolidayCalendar, HolidayCalendar } from './holiday-calendar';
 import { buildMetroNetwork, MetroNetwork } from './metro-network';
 import { createSchemePricer, holidayAwareWeekday } from './scheme-pricer';
@@ -17,7 +15,7 @@ import { createSchemePricer, holidayAwareWeekday } from './scheme-pricer';
  */
 @Injectable()
 export class FaresService {
-  readonly rules: FareRules = loadFareRules();
+  readonly rules: FareRules = seededFareRules();
   readonly calendar: HolidayCalendar = createHolidayCalendar(holidays);
   private network: MetroNetwork | null = null;
   readonly pricing: TapPricing;
@@ -35,8 +33,12 @@ export class FaresService {
         crossRegionConcessions: config.crossRegionConcessions,
       }),
       openingWeekday: holidayAwareWeekday(this.calendar),
-      historyWindowMs: Math.max(PASSBACK_WINDOW_MS, ...Object.values(this.rules.regions).map((r) => r.bus.transferWindowMinutes * MINUTE_MS)),
     };
+  }
+
+  /** Every rule set, or those in force on a business day (at most one per region). */
+  ruleSets(on?: string): readonly RuleSet[] {
+    return on === undefined ? this.rules.ruleSets : ruleSetsInForce(this.rules, on);
   }
 
   /** The network over the stations currently listed (delisted stations are out of service). */

@@ -1,7 +1,8 @@
-import type { CardFacts, OpenJourneyFacts, PreviousBusRide, TapPricer, VenueFacts } from '../taps/tap-decision';
-import { isoWeekdayOf } from '../common/time';
-import { priceRide, RideCard } from './fare-calculator';
-import { FareRules, lowestFare, networkRules, Region } from './fare-rules';
+import type { CardFacts, OpenJourneyFacts, PricedCharge, TapPricer, VenueFacts } from '../taps/tap-decision';
+import { businessDayOf, isoWeekdayOf } from '../common/time';
+import type { FareCounters } from './fare-breakdown';
+import { Leg, metroEntryMinimum, priceLeg, RideCard } from './fare-calculator';
+import { FareRules, Region, regionOfNetwork, ruleSetOn } from './fare-rules';
 import type { HolidayCalendar } from './holiday-calendar';
 import type { MetroNetwork } from './metro-network';
 
@@ -20,60 +21,35 @@ export interface SchemePricingInput {
 export function createSchemePricer(input: SchemePricingInput): TapPricer {
   const { rules, calendar, crossRegionConcessions } = input;
   const rideCard = (card: CardFacts): RideCard => ({ region: card.region, concession: card.concession, birthDate: card.birthDate });
-  const longest = (network: string) => input.network().maxDistanceKm(network);
+  const price = (card: CardFacts, leg: Leg, counters: FareCounters): PricedCharge =>
+    priceLeg({ rules, leg, card: rideCard(card), counters, crossRegionConcessions, calendar });
 
   return {
-    metroEntryMinimumFen(_card, venue) {
-      return lowestFare(networkRules(rules, venue.network as string));
+    metroEntryMinimumFen(_card, venue, occurredAt) {
+      return metroEntryMinimum(rules, venue.network as string, occurredAt);
     },
 
-    incompleteJourney(card: CardFacts, journey: OpenJourneyFacts) {
-      const region = networkRules(rules, journey.network).region;
-      const priced = priceRide({
-        rules,
-        ride: { kind: 'METRO', network: journey.network, entryAtMs: journey.entryAt, exit: null, longestDistanceKm: longest(journey.network) },
-        card: rideCard(card),
-        venueRegion: region,
-        crossRegionConcessions,
-        calendar,
-      });
-      return { fareFen: priced.fareFen, acquirerRegion: region, venueCode: journey.entryVenueCode };
+    incompleteJourney(card, journey: OpenJourneyFacts, closedAt, counters) {
+      const priced = price(card, { kind: 'INCOMPLETE', network: journey.network, entryAtMs: journey.entryAt, closedAtMs: closedAt }, counters);
+      return { ...priced, acquirerRegion: regionOfNetwork(rules, journey.network), venueCode: journey.entryVenueCode };
     },
 
-    metroExit(card: CardFacts, venue: VenueFacts, journey: OpenJourneyFacts, occurredAt: number) {
-      const network = journey.network;
+    metroExit(card, venue: VenueFacts, journey: OpenJourneyFacts, occurredAt, counters) {
+      // Two stations the network doesn't connect (a line being built): the highest fare.
       const distanceKm = input.network().distanceKm(journey.entryVenueCode, venue.code);
-      // Two stations the network doesn't connect (a line being built): the highest fare, as for overtime.
-      const priced = priceRide({
-        rules,
-        ride: {
-          kind: 'METRO',
-          network,
-          entryAtMs: journey.entryAt,
-          exit: distanceKm === null ? null : { atMs: occurredAt, distanceKm },
-          longestDistanceKm: longest(network),
-        },
-        card: rideCard(card),
-        venueRegion: venue.region as Region,
-        crossRegionConcessions,
-        calendar,
-      });
-      return { fareFen: priced.fareFen, distanceKm };
+      const leg: Leg = { kind: 'METRO', network: journey.network, entryAtMs: journey.entryAt, exitAtMs: occurredAt, distanceKm };
+      return { ...price(card, leg, counters), distanceKm };
     },
 
-    busRide(card: CardFacts, venue: VenueFacts, occurredAt: number, previousRide: PreviousBusRide | null) {
-      return priceRide({
-        rules,
-        ride: { kind: 'BUS', lineFareFen: venue.fareFen ?? 0, occurredAtMs: occurredAt, previousRide },
-        card: rideCard(card),
-        venueRegion: venue.region as Region,
-        crossRegionConcessions,
-        calendar,
-      }).fareFen;
+    busRide(card, venue, occurredAt, counters) {
+      const leg: Leg = { kind: 'BUS', region: venue.region as Region, lineCode: venue.code, lineFareFen: venue.fareFen ?? 0, boardedAtMs: occurredAt };
+      return price(card, leg, counters);
     },
 
-    entryFee(_card, venue) {
-      return venue.entryFeeFen ?? 0;
+    entryFee(_card, venue, occurredAt) {
+      const fee = venue.entryFeeFen ?? 0;
+      const set = ruleSetOn(rules, venue.region as Region, businessDayOf(occurredAt));
+      return { fare: { ruleSet: set.id, baseFen: fee, adjustments: [], chargedFen: fee }, surchargeFen: 0, changes: [] };
     },
   };
 }

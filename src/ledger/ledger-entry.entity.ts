@@ -7,12 +7,13 @@ export const LEDGER_KINDS = [
   'INCOMPLETE_JOURNEY',
   'BUS_FARE',
   'ENTRY_FEE',
+  'OVERTIME_SURCHARGE',
   'REPLACEMENT_OUT',
   'REPLACEMENT_IN',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 /** Kinds that are charges: owed by the card's region to the venue's region. */
-export const CHARGE_KINDS: LedgerKind[] = ['METRO_FARE', 'INCOMPLETE_JOURNEY', 'BUS_FARE', 'ENTRY_FEE'];
+export const CHARGE_KINDS: LedgerKind[] = ['METRO_FARE', 'OVERTIME_SURCHARGE', 'INCOMPLETE_JOURNEY', 'BUS_FARE', 'ENTRY_FEE'];
 
 /** One balance change of a card, written in the same transaction as its cause. */
 @Entity('ledger_entry')

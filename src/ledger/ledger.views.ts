@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { toShanghaiIso } from '../common/time';
-import type { LedgerEntry } from './ledger-entry.entity';
+import { LEDGER_KINDS, type LedgerEntry } from './ledger-entry.entity';
 
 export class LedgerEntryView {
   @ApiProperty() id: number;
-  @ApiProperty({ enum: ['TOP_UP', 'METRO_FARE', 'INCOMPLETE_JOURNEY', 'BUS_FARE', 'ENTRY_FEE', 'REPLACEMENT_OUT', 'REPLACEMENT_IN'] }) kind: string;
+  @ApiProperty({ enum: LEDGER_KINDS }) kind: string;
   @ApiProperty({ description: 'signed: credits positive, charges negative' }) amountFen: number;
   @ApiProperty() balanceAfterFen: number;
   @ApiProperty() reference: string;

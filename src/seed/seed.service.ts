@@ -17,7 +17,7 @@ import { VenuesService } from '../venues/venues.service';
 import { MAGIC_CARDS } from './magic-cards';
 import venuesSeed from './venues.seed.json';
 
-const TABLES = ['tap', 'journey', 'loan', 'ledger_entry', 'capacity_usage', 'audit_entry', 'terminal', 'card', 'venue'];
+const TABLES = ['tap', 'journey', 'loan', 'ledger_entry', 'capacity_usage', 'fare_counter', 'audit_entry', 'terminal', 'card', 'venue'];
 const SEED_ACTOR = 'system:seed';
 
 /** Validated once per process: a bad seed file stops start-up naming the entry. */

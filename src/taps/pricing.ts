@@ -4,8 +4,6 @@ import type { DecisionPolicy, TapPricer } from './tap-decision';
 export interface TapPricing {
   pricer: TapPricer;
   openingWeekday: DecisionPolicy['openingWeekday'];
-  /** How far back a tap's journal history is read: the longest look-back of any rule (passback, a transfer). */
-  historyWindowMs: number;
 }
 
 export const PRICING = Symbol('PRICING');

@@ -6,20 +6,29 @@ import {
   DeclineReason,
   DecisionPolicy,
   HistoryFacts,
+  PricedCharge,
   TapInput,
   TapOutcome,
   TapPricer,
   VenueFacts,
 } from './tap-decision';
 import type { TapAction } from './tap.entity';
+import { EMPTY_FARE_COUNTERS, FareCounterChange } from '../fares/fare-breakdown';
+
+/** A priced charge of `chargedFen` with no adjustments, and `changes` to the card's counters. */
+const charged = (chargedFen: number, surchargeFen = 0, changes: FareCounterChange[] = []): PricedCharge => ({
+  fare: { ruleSet: 'TEST-2025-01-01', baseFen: chargedFen - surchargeFen, adjustments: surchargeFen ? [{ kind: 'OVERTIME_SURCHARGE', amountFen: surchargeFen }] : [], chargedFen },
+  surchargeFen,
+  changes,
+});
 
 /** Free of charge everywhere: the decision order without fares. */
 const FREE_PRICER: TapPricer = {
   metroEntryMinimumFen: () => 0,
-  incompleteJourney: (_card, journey) => ({ fareFen: 0, acquirerRegion: '', venueCode: journey.entryVenueCode }),
-  metroExit: () => ({ fareFen: 0, distanceKm: null }),
-  busRide: () => 0,
-  entryFee: () => 0,
+  incompleteJourney: (_card, journey) => ({ ...charged(0), acquirerRegion: '', venueCode: journey.entryVenueCode }),
+  metroExit: () => ({ ...charged(0), distanceKm: null }),
+  busRide: () => charged(0),
+  entryFee: () => charged(0),
 };
 
 /** Opening hours by the calendar weekday, without a holiday calendar. */
@@ -81,7 +90,7 @@ const tapAt = (occurredAt: number, action: TapAction, changes: Partial<TapInput>
   ...changes,
 });
 
-const noHistory = (): HistoryFacts => ({ passback: false, openJourney: null, capacityUsed: 0, loansHeld: 0, itemOnLoan: false, previousBusRide: null });
+const noHistory = (): HistoryFacts => ({ passback: false, openJourney: null, capacityUsed: 0, loansHeld: 0, itemOnLoan: false, fareCounters: EMPTY_FARE_COUNTERS });
 const policy = (changes: Partial<DecisionPolicy> = {}): DecisionPolicy => ({
   nowMs: NOW,
   schemeStartMs: Date.parse('2025-01-01T00:00:00+08:00'),
@@ -93,10 +102,10 @@ const policy = (changes: Partial<DecisionPolicy> = {}): DecisionPolicy => ({
 /** Charges like the fares module will: what matters here is only that it charges something. */
 const CHARGING_PRICER: TapPricer = {
   metroEntryMinimumFen: () => 200,
-  incompleteJourney: (_card, journey) => ({ fareFen: 900, acquirerRegion: 'SICHUAN', venueCode: journey.entryVenueCode }),
-  metroExit: () => ({ fareFen: 300, distanceKm: 5.2 }),
-  busRide: () => 200,
-  entryFee: () => 8000,
+  incompleteJourney: (_card, journey) => ({ ...charged(900), acquirerRegion: 'SICHUAN', venueCode: journey.entryVenueCode }),
+  metroExit: () => ({ ...charged(300, 0, [{ type: 'ADD', counter: 'MONTH_BASE:CHENGDU-METRO', period: '2025-03', amount: 300 }]), distanceKm: 5.2 }),
+  busRide: () => charged(200),
+  entryFee: () => charged(8000),
 };
 
 const decide = (s: Scene): TapOutcome => decideTap(s.tap, s.card, s.venue, s.history, s.policy, s.pricer);
@@ -117,7 +126,7 @@ function brokenScene(wrongAction: TapAction, itemId?: string): Scene {
     tap: tapAt(NOW + 6 * MINUTE, wrongAction, itemId ? { itemId } : {}),
     card: null,
     venue: null,
-    history: { passback: true, openJourney: null, capacityUsed: 5, loansHeld: 2, itemOnLoan: false, previousBusRide: null },
+    history: { passback: true, openJourney: null, capacityUsed: 5, loansHeld: 2, itemOnLoan: false, fareCounters: EMPTY_FARE_COUNTERS },
     policy: policy({ schemeStartMs: NOW + DAY_MS }),
     pricer: CHARGING_PRICER,
   };
@@ -397,7 +406,7 @@ describe('decideTap: what an approved tap does', () => {
     s.history.openJourney = journey;
     const outcome = approved(s);
     expect(outcome.effects).toEqual([
-      { type: 'CLOSE_JOURNEY_INCOMPLETE', journeyId: 'j1', fareFen: 900 },
+      { type: 'CLOSE_JOURNEY_INCOMPLETE', journeyId: 'j1', fareFen: 900, fare: charged(900).fare },
       { type: 'OPEN_JOURNEY', network: 'CHENGDU-METRO' },
     ]);
     expect(outcome.charges).toEqual([{ kind: 'INCOMPLETE_JOURNEY', amountFen: 900, acquirerRegion: 'SICHUAN', venueCode: 'CD-M1-WJN' }]);
@@ -407,8 +416,29 @@ describe('decideTap: what an approved tap does', () => {
     const s = scene('EXIT', { code: 'CD-M1-HXB' }, CHARGING_PRICER);
     s.history.openJourney = journey;
     const outcome = approved(s);
-    expect(outcome.effects).toEqual([{ type: 'COMPLETE_JOURNEY', journeyId: 'j1', fareFen: 300, distanceKm: 5.2 }]);
+    expect(outcome.effects).toEqual([{ type: 'COMPLETE_JOURNEY', journeyId: 'j1', fareFen: 300, distanceKm: 5.2, fare: charged(300).fare }]);
     expect(outcome.charges).toEqual([{ kind: 'METRO_FARE', amountFen: 300, acquirerRegion: 'SICHUAN', venueCode: 'CD-M1-HXB' }]);
+    expect(outcome.fare).toEqual(charged(300).fare);
+    expect(outcome.fareChanges).toEqual([{ type: 'ADD', counter: 'MONTH_BASE:CHENGDU-METRO', period: '2025-03', amount: 300 }]);
+  });
+
+  it('charges an overtime surcharge as a ledger entry of its own beside the distance fare', () => {
+    const overtime: TapPricer = { ...CHARGING_PRICER, metroExit: () => ({ ...charged(1500, 1200), distanceKm: 5.2 }) };
+    const s = scene('EXIT', { code: 'CD-M1-HXB' }, overtime);
+    s.history.openJourney = journey;
+    const outcome = approved(s);
+    expect(outcome.charges).toEqual([
+      { kind: 'METRO_FARE', amountFen: 300, acquirerRegion: 'SICHUAN', venueCode: 'CD-M1-HXB' },
+      { kind: 'OVERTIME_SURCHARGE', amountFen: 1200, acquirerRegion: 'SICHUAN', venueCode: 'CD-M1-HXB' },
+    ]);
+    s.card = card({ balanceFen: 1499 });
+    expect(decide(s).reason).toBe('INSUFFICIENT_BALANCE');
+  });
+
+  it('gives no breakdown to a tap that prices nothing', () => {
+    const outcome = approved(scene('ENTRY', { type: 'MUSEUM', network: null }, CHARGING_PRICER));
+    expect(outcome.fare).toBeUndefined();
+    expect(outcome.fareChanges).toEqual([]);
   });
 
   it('borrows, returns and counts museum entries', () => {

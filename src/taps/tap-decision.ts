@@ -1,6 +1,6 @@
 import { DAY_MS, minuteOfDayOf } from '../common/time';
 import type { CardRegion, CardStatus, Concession } from '../cards/card.entity';
-import type { PreviousBusRide } from '../fares/fare-calculator';
+import type { FareBreakdown, FareCounterChange, FareCounters } from '../fares/fare-breakdown';
 import type { LedgerKind } from '../ledger/ledger-entry.entity';
 import { ACTIONS_BY_TYPE, DEFAULT_BORROW_LIMIT, isOpenAt } from '../venues/venue-rules';
 import type { OpeningHoursRule, VenueStatus, VenueType } from '../venues/venue.entity';
@@ -33,8 +33,6 @@ export const DECLINE_REASONS = [
   'INSUFFICIENT_BALANCE',
 ] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
-
-export type { PreviousBusRide };
 
 export const CLOCK_SKEW_MS = 5 * 60_000;
 export const PASSBACK_WINDOW_MS = 60_000;
@@ -97,8 +95,8 @@ export interface HistoryFacts {
   loansHeld: number;
   /** Whether this card holds `itemId` on loan (any library of the scheme takes returns). */
   itemOnLoan: boolean;
-  /** The card's latest approved bus ride in the venue's region before this one (transfers). */
-  previousBusRide: PreviousBusRide | null;
+  /** The card's fare counters: previous leg per region, month-to-date base fares, quota used. */
+  fareCounters: FareCounters;
 }
 
 export interface Charge {
@@ -109,15 +107,27 @@ export interface Charge {
   venueCode: string;
 }
 
+/** A priced charge: its breakdown, the overtime surcharge inside it, and what it changes in the card's counters. */
+export interface PricedCharge {
+  fare: FareBreakdown;
+  surchargeFen: number;
+  changes: FareCounterChange[];
+}
+
 /** Prices an approved tap. A pure object built by the fares module from its rules. */
 export interface TapPricer {
   /** Balance an ENTRY at a metro station requires (the network's lowest fare). */
   metroEntryMinimumFen(card: CardFacts, venue: VenueFacts, occurredAt: number): number;
-  /** Charge for a journey closed without an exit (the network's highest fare, for this card). */
-  incompleteJourney(card: CardFacts, journey: OpenJourneyFacts): { fareFen: number; acquirerRegion: string; venueCode: string };
-  metroExit(card: CardFacts, venue: VenueFacts, journey: OpenJourneyFacts, occurredAt: number): { fareFen: number; distanceKm: number | null };
-  busRide(card: CardFacts, venue: VenueFacts, occurredAt: number, previousRide: PreviousBusRide | null): number;
-  entryFee(card: CardFacts, venue: VenueFacts, occurredAt: number): number;
+  /** Charge for a journey closed without an exit by the ENTRY at `closedAt` (the network's highest fare, discounted). */
+  incompleteJourney(
+    card: CardFacts,
+    journey: OpenJourneyFacts,
+    closedAt: number,
+    counters: FareCounters,
+  ): PricedCharge & { acquirerRegion: string; venueCode: string };
+  metroExit(card: CardFacts, venue: VenueFacts, journey: OpenJourneyFacts, occurredAt: number, counters: FareCounters): PricedCharge & { distanceKm: number | null };
+  busRide(card: CardFacts, venue: VenueFacts, occurredAt: number, counters: FareCounters): PricedCharge;
+  entryFee(card: CardFacts, venue: VenueFacts, occurredAt: number): PricedCharge;
 }
 
 export interface DecisionPolicy {
@@ -129,16 +139,26 @@ export interface DecisionPolicy {
 }
 
 export type TapEffect =
-  | { type: 'CLOSE_JOURNEY_INCOMPLETE'; journeyId: string; fareFen: number }
+  | { type: 'CLOSE_JOURNEY_INCOMPLETE'; journeyId: string; fareFen: number; fare: FareBreakdown }
   | { type: 'OPEN_JOURNEY'; network: string }
-  | { type: 'COMPLETE_JOURNEY'; journeyId: string; fareFen: number; distanceKm: number | null }
+  | { type: 'COMPLETE_JOURNEY'; journeyId: string; fareFen: number; distanceKm: number | null; fare: FareBreakdown }
   | { type: 'BORROW'; itemId: string }
   | { type: 'RETURN'; itemId: string }
   | { type: 'COUNT_ENTRY' };
 
 export type TapOutcome =
   | { decision: 'DECLINED'; reason: DeclineReason; message: string }
-  | { decision: 'APPROVED'; reason: null; message: string; charges: Charge[]; effects: TapEffect[] };
+  | {
+      decision: 'APPROVED';
+      reason: null;
+      message: string;
+      charges: Charge[];
+      effects: TapEffect[];
+      /** The breakdown of a priced tap (SPEC §5); absent for a tap that prices nothing. */
+      fare?: FareBreakdown;
+      /** What the priced tap changes in the card's fare counters. */
+      fareChanges: FareCounterChange[];
+    };
 
 const decline = (reason: DeclineReason, message: string): TapOutcome => ({ decision: 'DECLINED', reason, message });
 
@@ -210,26 +230,34 @@ export function decideTap(
 
   const charges: Charge[] = [];
   const effects: TapEffect[] = [];
+  let priced: PricedCharge | null = null;
   let requiredFen = 0;
   const charge = (kind: LedgerKind, amountFen: number, acquirerRegion = venue.region, venueCode = venue.code) => {
     if (amountFen > 0) charges.push({ kind, amountFen, acquirerRegion, venueCode });
   };
   if (venue.type === 'METRO_STATION' && tap.action === 'ENTRY') {
     if (journey) {
-      const incomplete = pricer.incompleteJourney(card, journey);
-      charge('INCOMPLETE_JOURNEY', incomplete.fareFen, incomplete.acquirerRegion, incomplete.venueCode);
-      effects.push({ type: 'CLOSE_JOURNEY_INCOMPLETE', journeyId: journey.id, fareFen: incomplete.fareFen });
+      const incomplete = pricer.incompleteJourney(card, journey, tap.occurredAt, history.fareCounters);
+      priced = incomplete;
+      charge('INCOMPLETE_JOURNEY', incomplete.fare.chargedFen, incomplete.acquirerRegion, incomplete.venueCode);
+      effects.push({ type: 'CLOSE_JOURNEY_INCOMPLETE', journeyId: journey.id, fareFen: incomplete.fare.chargedFen, fare: incomplete.fare });
     }
     requiredFen = pricer.metroEntryMinimumFen(card, venue, tap.occurredAt);
     effects.push({ type: 'OPEN_JOURNEY', network: venue.network as string });
   } else if (tap.action === 'EXIT' && journey) {
-    const exit = pricer.metroExit(card, venue, journey, tap.occurredAt);
-    charge('METRO_FARE', exit.fareFen);
-    effects.push({ type: 'COMPLETE_JOURNEY', journeyId: journey.id, fareFen: exit.fareFen, distanceKm: exit.distanceKm });
+    const exit = pricer.metroExit(card, venue, journey, tap.occurredAt, history.fareCounters);
+    priced = exit;
+    charge('METRO_FARE', exit.fare.chargedFen - exit.surchargeFen);
+    charge('OVERTIME_SURCHARGE', exit.surchargeFen);
+    effects.push({ type: 'COMPLETE_JOURNEY', journeyId: journey.id, fareFen: exit.fare.chargedFen, distanceKm: exit.distanceKm, fare: exit.fare });
   } else if (tap.action === 'RIDE') {
-    charge('BUS_FARE', pricer.busRide(card, venue, tap.occurredAt, history.previousBusRide));
+    priced = pricer.busRide(card, venue, tap.occurredAt, history.fareCounters);
+    charge('BUS_FARE', priced.fare.chargedFen);
   } else if (countsEntry) {
-    if (venue.type === 'SCENIC_SPOT') charge('ENTRY_FEE', pricer.entryFee(card, venue, tap.occurredAt));
+    if (venue.type === 'SCENIC_SPOT' && (venue.entryFeeFen ?? 0) > 0) {
+      priced = pricer.entryFee(card, venue, tap.occurredAt);
+      charge('ENTRY_FEE', priced.fare.chargedFen);
+    }
     effects.push({ type: 'COUNT_ENTRY' });
   } else if (tap.action === 'BORROW') {
     effects.push({ type: 'BORROW', itemId: tap.itemId as string });
@@ -243,7 +271,15 @@ export function decideTap(
       `The balance of ${card.balanceFen} fen is below the ${totalFen + requiredFen} fen this tap needs`,
     );
   }
-  return { decision: 'APPROVED', reason: null, message: APPROVED_MESSAGE[tap.action], charges, effects };
+  return {
+    decision: 'APPROVED',
+    reason: null,
+    message: APPROVED_MESSAGE[tap.action],
+    charges,
+    effects,
+    ...(priced ? { fare: priced.fare } : {}),
+    fareChanges: priced?.changes ?? [],
+  };
 }
 
 const APPROVED_MESSAGE: Record<TapAction, string> = {

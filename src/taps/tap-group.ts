@@ -9,6 +9,7 @@ import type { JourneyRow, TapPlan, TapRow } from './tap-plan';
 import type { JourneyStatus } from './journey.entity';
 import type { TapResult } from './tap-result';
 import type { TapAction } from './tap.entity';
+import { counterKey, EMPTY_FARE_COUNTERS, FareBreakdown, FareCounters, PreviousLeg } from '../fares/fare-breakdown';
 
 /** A change of a card or venue from the audit history: the state before and after it. */
 export interface AuditChange {
@@ -17,7 +18,7 @@ export interface AuditChange {
   after: unknown;
 }
 
-/** An approved ENTRY or RIDE of a card (passback and bus transfers look back at these). */
+/** An approved ENTRY or RIDE of a card (passback looks back at these). */
 export interface RecentTap {
   venueCode: string;
   action: TapAction;
@@ -46,6 +47,8 @@ export interface GroupFacts {
   loans: Map<string, OpenLoan[]>;
   /** Approved entries per `venueCode|businessDay`. */
   capacity: Map<string, number>;
+  /** Per card: its fare counters of the periods the group's taps fall in. */
+  fareCounters: Map<string, { amounts: Map<string, number>; previousLegs: Map<string, PreviousLeg> }>;
 }
 
 /** Facts of a group that loaded nothing yet. */
@@ -59,10 +62,14 @@ export function emptyGroupFacts(): GroupFacts {
     recent: new Map(),
     loans: new Map(),
     capacity: new Map(),
+    fareCounters: new Map(),
   };
 }
 
 export const capacityKey = (venueCode: string, businessDay: string) => `${venueCode}|${businessDay}`;
+
+/** How far back a tap's recent taps reach: passback's minute (transfers read the card's fare counters instead). */
+export const HISTORY_WINDOW_MS = PASSBACK_WINDOW_MS;
 
 /**
  * The facts of a group of taps (one tap, a group commit, a batch chunk) as each tap of it sees
@@ -70,11 +77,7 @@ export const capacityKey = (venueCode: string, businessDay: string) => `${venueC
  * each tap sees exactly what it would had the earlier ones been committed one by one. Pure: no I/O.
  */
 export class TapGroup {
-  /** `historyWindowMs`: how far back before a tap, inclusive, its recent taps count (what `loadFacts` read). */
-  constructor(
-    private readonly facts: GroupFacts,
-    private readonly historyWindowMs: number,
-  ) {}
+  constructor(private readonly facts: GroupFacts) {}
 
   /** The first answer given to a tapId, in the database or earlier in this group. */
   earlier(tapId: string): { requestHash: string; response: TapResult } | undefined {
@@ -113,7 +116,7 @@ export class TapGroup {
   }
 
   /** The history the decision reads, for a tap whose card and venue are known. */
-  history(input: TapInput, venue: VenueFacts, lineFareFen: (venueCode: string) => number | null): HistoryFacts {
+  history(input: TapInput, venue: VenueFacts): HistoryFacts {
     const { cardNumber, occurredAt } = input;
     const recent = this.facts.recent.get(cardNumber) ?? [];
     const loans = this.facts.loans.get(cardNumber) ?? [];
@@ -123,25 +126,44 @@ export class TapGroup {
         (t) => t.venueCode === venue.code && t.action === input.action && t.occurredAt > occurredAt - PASSBACK_WINDOW_MS && t.occurredAt <= occurredAt,
       );
     }
-    let previousBusRide: HistoryFacts['previousBusRide'] = null;
-    if (input.action === 'RIDE') {
-      let latest: RecentTap | null = null;
-      for (const t of recent) {
-        if (t.action !== 'RIDE' || t.venueRegion !== venue.region) continue;
-        if (t.occurredAt < occurredAt - this.historyWindowMs || t.occurredAt > occurredAt) continue;
-        if (!latest || t.occurredAt > latest.occurredAt) latest = t;
-      }
-      const fare = latest ? lineFareFen(latest.venueCode) : null;
-      previousBusRide = latest && fare !== null ? { occurredAtMs: latest.occurredAt, lineFareFen: fare } : null;
-    }
     return {
       passback,
       openJourney: venue.type === 'METRO_STATION' ? (this.facts.openJourneys.get(cardNumber) ?? null) : null,
       capacityUsed: this.facts.capacity.get(capacityKey(venue.code, input.businessDay)) ?? 0,
       loansHeld: loans.filter((l) => l.venueCode === venue.code).length,
       itemOnLoan: input.itemId !== undefined && loans.some((l) => l.itemId === input.itemId),
-      previousBusRide,
+      fareCounters: this.fareCountersOf(cardNumber),
     };
+  }
+
+  private fareCountersOf(cardNumber: string): FareCounters {
+    return this.facts.fareCounters.get(cardNumber) ?? EMPTY_FARE_COUNTERS;
+  }
+
+  /** Folds a priced tap's counter changes into the facts (for the taps after it) and into the group's one write. */
+  private applyFareCounters(cardNumber: string, plan: TapPlan): void {
+    if (plan.fareCounters.length === 0) return;
+    let counters = this.facts.fareCounters.get(cardNumber);
+    if (!counters) {
+      counters = { amounts: new Map(), previousLegs: new Map() };
+      this.facts.fareCounters.set(cardNumber, counters);
+    }
+    for (const change of plan.fareCounters) {
+      if (change.type === 'ADD') {
+        const key = counterKey(change.counter, change.period);
+        counters.amounts.set(key, (counters.amounts.get(key) ?? 0) + change.amount);
+        const writeKey = `${cardNumber}|${key}`;
+        const pending = this.writes.fareCounters.get(writeKey);
+        if (pending && pending.type === 'ADD') pending.amount += change.amount;
+        else this.writes.fareCounters.set(writeKey, { type: 'ADD', cardNumber, counter: change.counter, period: change.period, amount: change.amount });
+        continue;
+      }
+      const previous = counters.previousLegs.get(change.region);
+      // An offline upload may bring an older leg after a newer one: the latest leg stays.
+      if (previous && previous.endedAtMs > change.leg.endedAtMs) continue;
+      counters.previousLegs.set(change.region, change.leg);
+      this.writes.fareCounters.set(`${cardNumber}|${counterKey(lastLegCounter(change.region), '')}`, { type: 'LAST_LEG', cardNumber, region: change.region, leg: change.leg });
+    }
   }
 
   /** Takes a planned tap's effects into the group, for the taps after it and for the group's one write. */
@@ -157,6 +179,7 @@ export class TapGroup {
       card.balanceFen = plan.balance.toFen;
     }
     if (tap.decision !== 'APPROVED') return;
+    this.applyFareCounters(tap.cardNumber, plan);
     if (tap.action === 'ENTRY' || tap.action === 'RIDE') {
       const recent = this.facts.recent.get(tap.cardNumber) ?? [];
       recent.push({ venueCode: tap.venueCode, action: tap.action, venueRegion: tap.venueRegion, occurredAt: tap.occurredAt });
@@ -173,6 +196,7 @@ export class TapGroup {
       const closed = {
         status: change.status,
         fareFen: change.fareFen,
+        fare: change.fare,
         exitVenueCode: change.exit?.venueCode ?? null,
         exitTapId: change.exit?.tapId ?? null,
         exitAt: change.exit?.at ?? null,
@@ -215,12 +239,24 @@ export class TapGroup {
     newLoans: [],
     returnedLoans: [],
     capacity: new Map(),
+    fareCounters: new Map(),
   };
 }
+
+const LAST_LEG = 'LAST_LEG:';
+/** The counter row that holds a card's previous leg in a region (its amount is the leg's end). */
+export const lastLegCounter = (region: string) => `${LAST_LEG}${region}`;
+export const regionOfLastLegCounter = (counter: string) => counter.slice(LAST_LEG.length);
+
+/** A counter row the group writes: a sum to add, or a previous leg to keep if it is the latest. */
+export type FareCounterWrite =
+  | { type: 'ADD'; cardNumber: string; counter: string; period: string; amount: number }
+  | { type: 'LAST_LEG'; cardNumber: string; region: string; leg: PreviousLeg };
 
 export interface ClosedJourney {
   status: Exclude<JourneyStatus, 'OPEN'>;
   fareFen: number;
+  fare: FareBreakdown | null;
   exitVenueCode: string | null;
   exitTapId: string | null;
   exitAt: number | null;
@@ -246,6 +282,8 @@ export interface GroupWrites {
   returnedLoans: { id: number; at: number }[];
   /** Per `venueCode|businessDay`: the entry count after the group. */
   capacity: Map<string, { venueCode: string; businessDay: string; entries: number }>;
+  /** Per `cardNumber|counter|period`: what the group adds to the card's fare counters. */
+  fareCounters: Map<string, FareCounterWrite>;
 }
 
 function oldestLoanIndex(loans: OpenLoan[], itemId: string): number {

@@ -4,6 +4,7 @@ import type { JourneyView, TapResult } from './tap-result';
 import type { TapAction, TapDecision } from './tap.entity';
 import type { NewLedgerEntry } from '../ledger/ledger-statements';
 import type { JourneyStatus } from './journey.entity';
+import type { FareBreakdown, FareCounterChange } from '../fares/fare-breakdown';
 
 /** A tap as the service received it: the core's input plus what idempotency and the journal need. */
 export interface TapRequest {
@@ -45,11 +46,19 @@ export interface JourneyRow extends OpenJourneyFacts {
   exitTapId: string | null;
   exitAt: number | null;
   distanceKm: number | null;
+  fare: FareBreakdown | null;
 }
 
 export type JourneyChange =
   | { type: 'OPEN'; journey: JourneyRow }
-  | { type: 'CLOSE'; journeyId: string; status: Exclude<JourneyStatus, 'OPEN'>; fareFen: number; exit: { venueCode: string; tapId: string; at: number; distanceKm: number | null } | null };
+  | {
+      type: 'CLOSE';
+      journeyId: string;
+      status: Exclude<JourneyStatus, 'OPEN'>;
+      fareFen: number;
+      fare: FareBreakdown;
+      exit: { venueCode: string; tapId: string; at: number; distanceKm: number | null } | null;
+    };
 
 export type LoanChange =
   | { type: 'BORROW'; cardNumber: string; itemId: string; venueCode: string; at: number }
@@ -65,6 +74,8 @@ export interface TapPlan {
   loans: LoanChange[];
   /** An approved ENTRY counted against a venue's daily capacity. */
   capacity: { venueCode: string; businessDay: string } | null;
+  /** The card's fare counters the priced tap moves (month-to-date, quota, previous leg). */
+  fareCounters: FareCounterChange[];
   result: TapResult;
 }
 
@@ -99,7 +110,7 @@ export function planWrites(
         kind: charge.kind,
         amountFen: -charge.amountFen,
         balanceAfterFen: running,
-        reference: charge.kind === 'INCOMPLETE_JOURNEY' ? `tap:${input.tapId}:incomplete` : `tap:${input.tapId}`,
+        reference: `tap:${input.tapId}${REFERENCE_SUFFIX[charge.kind] ?? ''}`,
         tapId: input.tapId,
         venueCode: charge.venueCode,
         issuerRegion: card.region,
@@ -113,8 +124,8 @@ export function planWrites(
     for (const effect of outcome.effects) {
       switch (effect.type) {
         case 'CLOSE_JOURNEY_INCOMPLETE':
-          journeys.push({ type: 'CLOSE', journeyId: effect.journeyId, status: 'INCOMPLETE', fareFen: effect.fareFen, exit: null });
-          closedJourney = { ...openJourneyView(history.openJourney!), status: 'INCOMPLETE', fareFen: effect.fareFen };
+          journeys.push({ type: 'CLOSE', journeyId: effect.journeyId, status: 'INCOMPLETE', fareFen: effect.fareFen, fare: effect.fare, exit: null });
+          closedJourney = { ...openJourneyView(history.openJourney!), status: 'INCOMPLETE', fareFen: effect.fareFen, fare: effect.fare };
           break;
         case 'OPEN_JOURNEY': {
           const opened: JourneyRow = {
@@ -130,6 +141,7 @@ export function planWrites(
             exitTapId: null,
             exitAt: null,
             distanceKm: null,
+            fare: null,
           };
           journeys.push({ type: 'OPEN', journey: opened });
           journey = openJourneyView(opened);
@@ -137,7 +149,7 @@ export function planWrites(
         }
         case 'COMPLETE_JOURNEY': {
           const exit = { venueCode: venue.code, tapId: input.tapId, at: input.occurredAt, distanceKm: effect.distanceKm };
-          journeys.push({ type: 'CLOSE', journeyId: effect.journeyId, status: 'COMPLETE', fareFen: effect.fareFen, exit });
+          journeys.push({ type: 'CLOSE', journeyId: effect.journeyId, status: 'COMPLETE', fareFen: effect.fareFen, fare: effect.fare, exit });
           journey = {
             ...openJourneyView(history.openJourney!),
             status: 'COMPLETE',
@@ -145,6 +157,7 @@ export function planWrites(
             exitAt: toShanghaiIso(input.occurredAt),
             distanceKm: effect.distanceKm,
             fareFen: effect.fareFen,
+            fare: effect.fare,
           };
           break;
         }
@@ -178,6 +191,7 @@ export function planWrites(
     ...(input.itemId !== undefined ? { itemId: input.itemId } : {}),
     crossRegion,
     fareFen,
+    ...(outcome.decision === 'APPROVED' && outcome.fare ? { fare: outcome.fare } : {}),
     balanceFen,
     ...(journey ? { journey } : {}),
     ...(closedJourney ? { closedJourney } : {}),
@@ -208,9 +222,13 @@ export function planWrites(
     journeys,
     loans,
     capacity,
+    fareCounters: outcome.decision === 'APPROVED' ? outcome.fareChanges : [],
     result,
   };
 }
+
+/** A tap with several charges gives each its own ledger reference (references are unique). */
+const REFERENCE_SUFFIX: Partial<Record<string, string>> = { INCOMPLETE_JOURNEY: ':incomplete', OVERTIME_SURCHARGE: ':overtime' };
 
 export function openJourneyView(open: OpenJourneyFacts): JourneyView {
   return {

@@ -1,3 +1,4 @@
+import type { FareBreakdown } from '../fares/fare-breakdown';
 import type { JourneyStatus } from './journey.entity';
 import type { TapAction, TapDecision } from './tap.entity';
 
@@ -11,6 +12,8 @@ export interface JourneyView {
   exitAt: string | null;
   distanceKm: number | null;
   fareFen: number;
+  /** How the fare of a closed journey was priced. */
+  fare?: FareBreakdown;
 }
 
 /** The answer to a tap, stored with it and replayed verbatim. */
@@ -26,6 +29,8 @@ export interface TapResult {
   itemId?: string;
   crossRegion: boolean;
   fareFen: number;
+  /** Every fen of a priced tap (SPEC §5): `chargedFen` = `fareFen`. */
+  fare?: FareBreakdown;
   balanceFen: number | null;
   journey?: JourneyView;
   /** The journey this ENTRY closed as INCOMPLETE, charged at the network's highest fare. */

@@ -7,7 +7,8 @@ import { Transactions } from '../database/transactions';
 import { chunked, placeholders, Row, Statement, UnitOfWork, valuesList } from '../database/unit-of-work';
 import { toShanghaiIso } from '../common/time';
 import { ledgerInserts } from '../ledger/ledger-statements';
-import { AuditChange, capacityKey, emptyGroupFacts, GroupFacts, GroupWrites, OpenLoan, RecentTap } from './tap-group';
+import { AuditChange, capacityKey, emptyGroupFacts, FareCounterWrite, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, lastLegCounter, OpenLoan, RecentTap, regionOfLastLegCounter } from './tap-group';
+import { counterKey, FareBreakdown, PreviousLeg } from '../fares/fare-breakdown';
 import type { TapRequest } from './tap-plan';
 import type { OpenJourneyFacts } from './tap-decision';
 import type { JourneyStatus } from './journey.entity';
@@ -20,8 +21,9 @@ const TAP_COLUMNS = [
   'fare_fen', 'cross_region', 'card_region', 'venue_region', 'journey_id', 'terminal_id', 'recorded_at', 'response',
 ];
 const JOURNEY_COLUMNS = [
-  'id', 'card_number', 'network', 'entry_venue_code', 'entry_tap_id', 'entry_at', 'exit_venue_code', 'exit_tap_id', 'exit_at', 'status', 'fare_fen', 'distance_km',
+  'id', 'card_number', 'network', 'entry_venue_code', 'entry_tap_id', 'entry_at', 'exit_venue_code', 'exit_tap_id', 'exit_at', 'status', 'fare_fen', 'distance_km', 'fare',
 ];
+const FARE_COUNTER_COLUMNS = ['card_number', 'counter', 'period', 'amount', 'leg'];
 const LOAN_COLUMNS = ['card_number', 'item_id', 'venue_code', 'borrowed_at', 'returned_at'];
 
 /** A venue needs its day's entry count loaded when an ENTRY there may count against its capacity. */
@@ -48,10 +50,10 @@ export class TapStore {
   /**
    * Everything the decisions of a group read, in two round trips (the second only for offline
    * taps after a change). A card's recent taps are read over its own window only: from
-   * `historyWindowMs` before its earliest tap of the group to its latest, so what a group reads
+   * HISTORY_WINDOW_MS before its earliest tap of the group to its latest, so what a group reads
    * does not grow with the journal or with the time an offline batch spans.
    */
-  *loadFacts(requests: TapRequest[], venueOf: (code: string) => Venue | undefined, historyWindowMs: number): UnitOfWork<GroupFacts> {
+  *loadFacts(requests: TapRequest[], venueOf: (code: string) => Venue | undefined): UnitOfWork<GroupFacts> {
     const tapIds = unique(requests.map((r) => r.input.tapId));
     const cardNumbers = unique(requests.map((r) => r.input.cardNumber)).sort();
     const earliest = Math.min(...requests.map((r) => r.input.occurredAt));
@@ -68,7 +70,7 @@ export class TapStore {
         params: cardNumbers,
       },
     ];
-    const windows = recentWindows(requests.filter((r) => r.input.action === 'ENTRY' || r.input.action === 'RIDE'), historyWindowMs);
+    const windows = recentWindows(requests.filter((r) => r.input.action === 'ENTRY' || r.input.action === 'RIDE'), HISTORY_WINDOW_MS);
     const windowChunks = chunked(windows, 3);
     for (const rows of windowChunks) {
       statements.push({
@@ -95,6 +97,19 @@ export class TapStore {
           params: pairs,
         },
       );
+    }
+    // The card's fare counters of the months and years the taps fall in, and its previous legs (period '').
+    const farePeriods = unique(['', ...requests.flatMap((r) => [r.input.businessDay.slice(0, 7), r.input.businessDay.slice(0, 4)])]).sort();
+    const wantsFareCounters = requests.some((r) => {
+      const type = venueOf(r.input.venueCode)?.type;
+      return type === 'METRO_STATION' || type === 'BUS_LINE';
+    });
+    if (wantsFareCounters) {
+      statements.push({
+        sql: `SELECT card_number, counter, period, amount, leg FROM fare_counter
+              WHERE card_number IN (${placeholders(cardNumbers.length)}) AND period IN (${placeholders(farePeriods.length)})`,
+        params: [...cardNumbers, ...farePeriods],
+      });
     }
     const results = yield statements;
 
@@ -127,6 +142,19 @@ export class TapStore {
     if (capacityKeys.length > 0) {
       i++;
       for (const row of results[i++].rows) facts.capacity.set(capacityKey(row.venue_code as string, row.business_day as string), Number(row.entries));
+    }
+    if (wantsFareCounters) {
+      for (const row of results[i++].rows) {
+        const cardNumber = row.card_number as string;
+        let counters = facts.fareCounters.get(cardNumber);
+        if (!counters) {
+          counters = { amounts: new Map(), previousLegs: new Map() };
+          facts.fareCounters.set(cardNumber, counters);
+        }
+        const counter = row.counter as string;
+        if (row.leg !== null && row.leg !== undefined) counters.previousLegs.set(regionOfLastLegCounter(counter), JSON.parse(row.leg as string) as PreviousLeg);
+        else counters.amounts.set(counterKey(counter, row.period as string), Number(row.amount));
+      }
     }
 
     // Offline taps older than a change of their card or venue are judged by the state then.
@@ -171,14 +199,16 @@ export class TapStore {
     for (const rows of chunked([...writes.newJourneys.values()], JOURNEY_COLUMNS.length)) {
       statements.push({
         sql: `INSERT INTO journey (${JOURNEY_COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, JOURNEY_COLUMNS.length)}`,
-        params: rows.flatMap((j) => [j.id, j.cardNumber, j.network, j.entryVenueCode, j.entryTapId, j.entryAt, j.exitVenueCode, j.exitTapId, j.exitAt, j.status, j.fareFen, j.distanceKm]),
+        params: rows.flatMap((j) => [
+          j.id, j.cardNumber, j.network, j.entryVenueCode, j.entryTapId, j.entryAt, j.exitVenueCode, j.exitTapId, j.exitAt, j.status, j.fareFen, j.distanceKm, fareJson(j.fare),
+        ]),
       });
     }
-    for (const rows of chunked([...writes.closedJourneys], 7)) {
+    for (const rows of chunked([...writes.closedJourneys], 8)) {
       statements.push({
-        sql: `UPDATE journey SET status = v.column2, fare_fen = v.column3, exit_venue_code = v.column4, exit_tap_id = v.column5, exit_at = v.column6, distance_km = v.column7
-              FROM (VALUES ${rows.map(() => '(?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION))').join(', ')}) AS v WHERE journey.id = v.column1`,
-        params: rows.flatMap(([id, j]) => [id, j.status, j.fareFen, j.exitVenueCode, j.exitTapId, j.exitAt, j.distanceKm]),
+        sql: `UPDATE journey SET status = v.column2, fare_fen = v.column3, exit_venue_code = v.column4, exit_tap_id = v.column5, exit_at = v.column6, distance_km = v.column7, fare = v.column8
+              FROM (VALUES ${rows.map(() => '(?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION), ?)').join(', ')}) AS v WHERE journey.id = v.column1`,
+        params: rows.flatMap(([id, j]) => [id, j.status, j.fareFen, j.exitVenueCode, j.exitTapId, j.exitAt, j.distanceKm, fareJson(j.fare)]),
       });
     }
     for (const rows of chunked(writes.newLoans, LOAN_COLUMNS.length)) {
@@ -191,6 +221,7 @@ export class TapStore {
     for (const c of writes.capacity.values()) {
       statements.push({ sql: 'UPDATE capacity_usage SET entries = ? WHERE venue_code = ? AND business_day = ?', params: [c.entries, c.venueCode, c.businessDay] });
     }
+    statements.push(...fareCounterUpserts([...writes.fareCounters.values()]));
     if (statements.length === 0) return;
     const results = yield statements;
     const balanceChanges = balanceStatements.reduce((sum, index) => sum + results[index].changes, 0);
@@ -226,7 +257,7 @@ export class TapStore {
     params.push(filter.limit);
     const rows = await this.transactions.query(
       manager,
-      `SELECT id, network, status, entry_venue_code, entry_at, exit_venue_code, exit_at, distance_km, fare_fen FROM journey
+      `SELECT id, network, status, entry_venue_code, entry_at, exit_venue_code, exit_at, distance_km, fare_fen, fare FROM journey
        WHERE ${where.join(' AND ')} ORDER BY entry_at DESC, id DESC LIMIT ?`,
       params,
     );
@@ -240,6 +271,7 @@ export class TapStore {
       exitAt: row.exit_at === null || row.exit_at === undefined ? null : toShanghaiIso(Number(row.exit_at)),
       distanceKm: row.distance_km === null || row.distance_km === undefined ? null : Number(row.distance_km),
       fareFen: Number(row.fare_fen),
+      ...(row.fare === null || row.fare === undefined ? {} : { fare: JSON.parse(row.fare as string) as FareBreakdown }),
       entryAtMs: Number(row.entry_at),
     }));
   }
@@ -275,6 +307,30 @@ function recentWindows(requests: TapRequest[], historyWindowMs: number): [string
     }
   }
   return [...spans.values()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+function fareJson(fare: FareBreakdown | null | undefined): string | null {
+  return fare ? JSON.stringify(fare) : null;
+}
+
+/**
+ * The group's fare counters in one statement per chunk, atomic on both dialects: a sum is added
+ * to the stored one; a previous leg replaces the stored one only when it ended no earlier (its
+ * `amount` is the leg's end), so an offline upload of an older leg never hides a newer one.
+ */
+function fareCounterUpserts(writes: FareCounterWrite[]): Statement[] {
+  return chunked(writes, FARE_COUNTER_COLUMNS.length).map((rows) => ({
+    sql: `INSERT INTO fare_counter (${FARE_COUNTER_COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, FARE_COUNTER_COLUMNS.length)}
+          ON CONFLICT (card_number, counter, period) DO UPDATE SET
+            amount = CASE WHEN excluded.leg IS NULL THEN fare_counter.amount + excluded.amount
+                          WHEN excluded.amount >= fare_counter.amount THEN excluded.amount ELSE fare_counter.amount END,
+            leg = CASE WHEN excluded.leg IS NULL THEN NULL WHEN excluded.amount >= fare_counter.amount THEN excluded.leg ELSE fare_counter.leg END`,
+    params: rows.flatMap((w) =>
+      w.type === 'ADD'
+        ? [w.cardNumber, w.counter, w.period, w.amount, null]
+        : [w.cardNumber, lastLegCounter(w.region), '', w.leg.endedAtMs, JSON.stringify(w.leg)],
+    ),
+  }));
 }
 
 function unique<T>(values: T[]): T[] {

@@ -2,6 +2,20 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Constraint, CONSTRAINTS } from '../common/errors';
 import { DECLINE_REASONS } from './tap-decision';
 import { TAP_ACTIONS } from './tap.entity';
+import { FARE_ADJUSTMENT_KINDS } from '../fares/fare-breakdown';
+
+export class FareAdjustmentView {
+  @ApiProperty({ enum: FARE_ADJUSTMENT_KINDS, example: 'CARD_DISCOUNT' }) kind: string;
+  @ApiProperty({ example: -20, description: 'signed fen: what the step changed' }) amountFen: number;
+}
+
+export class FareBreakdownView {
+  @ApiProperty({ example: 'SICHUAN-2025-01-01', description: 'the rule set that priced it (GET /fare-rules)' }) ruleSet: string;
+  @ApiProperty({ example: 200, description: "the table's fare before any cap, or the bus line's fare; 0 for an incomplete journey" }) baseFen: number;
+  @ApiProperty({ type: [FareAdjustmentView], description: 'in the order applied: cap, concession, transfer, card discount or monthly tier, overtime surcharge' })
+  adjustments: FareAdjustmentView[];
+  @ApiProperty({ example: 180, description: 'baseFen + the adjustments = fareFen' }) chargedFen: number;
+}
 
 export class JourneyViewDoc {
   @ApiProperty() id: string;
@@ -13,6 +27,7 @@ export class JourneyViewDoc {
   @ApiProperty({ type: String, nullable: true }) exitAt: string | null;
   @ApiProperty({ type: Number, nullable: true }) distanceKm: number | null;
   @ApiProperty() fareFen: number;
+  @ApiPropertyOptional({ type: FareBreakdownView, description: 'a closed journey: how its fare was priced' }) fare?: FareBreakdownView;
 }
 
 export class JourneyPageView {
@@ -44,6 +59,8 @@ export class TapResultView {
   @ApiPropertyOptional({ description: 'BORROW and RETURN only', example: 'ISBN9787020002207' }) itemId?: string;
   @ApiProperty({ description: "card's region differs from the venue's" }) crossRegion: boolean;
   @ApiProperty({ description: 'fen charged by this tap' }) fareFen: number;
+  @ApiPropertyOptional({ type: FareBreakdownView, description: 'every priced tap (metro EXIT, bus RIDE, scenic ENTRY with a fee, an ENTRY closing an open journey), also when it comes to 0' })
+  fare?: FareBreakdownView;
   @ApiProperty({ type: Number, nullable: true, description: 'balance after the tap; null for an unknown card' }) balanceFen: number | null;
   @ApiPropertyOptional({ type: JourneyViewDoc, description: 'metro taps' }) journey?: JourneyViewDoc;
   @ApiPropertyOptional({ type: JourneyViewDoc, description: 'the open journey this ENTRY closed as INCOMPLETE' }) closedJourney?: JourneyViewDoc;
@@ -104,6 +121,8 @@ const exampleJourney = {
   id: EXAMPLE_JOURNEY_ID, status: 'OPEN', network: 'CHENGDU-METRO', entryVenueCode: 'CD-M1-TFGC', entryAt: '2025-03-04T10:00:00+08:00',
   exitVenueCode: null, exitAt: null, distanceKm: null, fareFen: 0,
 };
+/** A Sichuan card's first ride of the month on Chengdu Metro: the Tianfu Tong tier below 200 yuan, 10% off. */
+const exampleFare = { ruleSet: 'SICHUAN-2025-01-01', baseFen: 200, adjustments: [{ kind: 'MONTHLY_TIER', amountFen: -20 }], chargedFen: 180 };
 export const TAP_RESPONSE_EXAMPLES = {
   metroEntry: {
     summary: 'APPROVED: a journey opens (nothing charged until the exit)',
@@ -113,11 +132,11 @@ export const TAP_RESPONSE_EXAMPLES = {
     },
   },
   metroExit: {
-    summary: 'APPROVED: the journey completes and the fare is charged',
+    summary: 'APPROVED: the journey completes and the fare is charged, with its breakdown',
     value: {
       tapId: 'GATE9-000456', decision: 'APPROVED', reason: null, message: 'Goodbye', cardNumber: 'T00000001', venueCode: 'CD-M1-HXB',
-      action: 'EXIT', occurredAt: '2025-03-04T10:12:00+08:00', crossRegion: false, fareFen: 180, balanceFen: 4820,
-      journey: { ...exampleJourney, status: 'COMPLETE', exitVenueCode: 'CD-M1-HXB', exitAt: '2025-03-04T10:12:00+08:00', distanceKm: 1.9, fareFen: 180 },
+      action: 'EXIT', occurredAt: '2025-03-04T10:12:00+08:00', crossRegion: false, fareFen: 180, fare: exampleFare, balanceFen: 4820,
+      journey: { ...exampleJourney, status: 'COMPLETE', exitVenueCode: 'CD-M1-HXB', exitAt: '2025-03-04T10:12:00+08:00', distanceKm: 1.9, fareFen: 180, fare: exampleFare },
     },
   },
   libraryBorrow: {

@@ -25,6 +25,7 @@ import { planWrites, TapRequest } from './tap-plan';
 import type { JourneyView, TapResult } from './tap-result';
 import { Tap } from './tap.entity';
 import { TapStore } from './tap-store';
+import { EMPTY_FARE_COUNTERS } from '../fares/fare-breakdown';
 
 export interface BatchItemResult {
   index: number;
@@ -154,8 +155,7 @@ export class TapsService {
   private readonly decideGroup = function* (this: TapsService, requests: TapRequest[]): UnitOfWork<TapAnswer[]> {
     yield* this.directory.sync();
     const venueOf = (code: string) => this.directory.peek(code);
-    const { historyWindowMs } = this.pricing;
-    const group = new TapGroup(yield* this.store.loadFacts(requests, venueOf, historyWindowMs), historyWindowMs);
+    const group = new TapGroup(yield* this.store.loadFacts(requests, venueOf));
     const answers = requests.map((request) => this.decideOne(request, group, venueOf));
     yield* this.store.commit(group.writes);
     return answers;
@@ -173,7 +173,7 @@ export class TapsService {
     const card = group.cardAt(input.cardNumber, input.occurredAt);
     const venueRow = venueOf(input.venueCode);
     const venue = venueRow ? group.venueAt(venueRow, input.occurredAt) : null;
-    const history = card && venue ? group.history(input, venue, (code) => (venueOf(code) ? (venueOf(code)?.fareFen ?? 0) : null)) : EMPTY_HISTORY;
+    const history = card && venue ? group.history(input, venue) : EMPTY_HISTORY;
     const outcome = decideTap(
       input,
       card,
@@ -218,7 +218,7 @@ const EMPTY_HISTORY: HistoryFacts = {
   capacityUsed: 0,
   loansHeld: 0,
   itemOnLoan: false,
-  previousBusRide: null,
+  fareCounters: EMPTY_FARE_COUNTERS,
 };
 
 /** A 4xx for one batch item (venue mismatch, tapId reused for another tap) is that item's problem only. */

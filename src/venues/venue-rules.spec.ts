@@ -114,6 +114,14 @@ describe('venueFieldErrors', () => {
     expect(fields({ ...museum, cityCode: '440100' })).toEqual(['cityCode']);
   });
 
+  it('takes only a network the fare rules price for the station’s region, without quoting the one given', () => {
+    expect(venueFieldErrors({ ...station, network: 'XIAN-METRO' })).toEqual([
+      { field: 'network', constraint: 'enum', message: 'network of a SICHUAN station must be one of CHENGDU-METRO (the networks the fare rules price)' },
+    ]);
+    expect(fields({ ...station, network: 'CHONGQING-RAIL' })).toEqual(['network']);
+    expect(fields({ ...station, region: 'CHONGQING', cityCode: '500100', network: 'CHONGQING-RAIL' })).toEqual([]);
+  });
+
   it('requires network, line and km of a metro station, and fareFen of a bus line', () => {
     expect(fields({ ...station, network: undefined, line: null, km: undefined })).toEqual(['network', 'line', 'km']);
     expect(fields({ type: 'BUS_LINE', region: 'SICHUAN', cityCode: '510100', listedFrom: '2025-01-01' })).toEqual(['fareFen']);

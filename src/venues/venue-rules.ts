@@ -1,4 +1,5 @@
 import type { FieldError } from '../common/errors';
+import { networksOfRegion, seededFareRules } from '../fares/fare-rules';
 import type { TapAction } from '../taps/tap.entity';
 import type { OpeningHoursRule, VenueType } from './venue.entity';
 
@@ -91,6 +92,13 @@ export function venueFieldErrors(venue: VenueShape): FieldError[] {
       errors.push({ field, constraint: 'required', message: `${field} is required for ${venue.type}` });
     } else if (present && !allowed.required.includes(field) && !allowed.optional.includes(field)) {
       errors.push({ field, constraint: 'notApplicable', message: `${field} does not apply to ${venue.type}` });
+    }
+  }
+  if (venue.type === 'METRO_STATION' && typeof venue.network === 'string') {
+    const networks = networksOfRegion(seededFareRules(), venue.region);
+    if (!networks.includes(venue.network)) {
+      const allowed = networks.length > 0 ? `one of ${networks.join(', ')}` : 'a network of the fare rules';
+      errors.push({ field: 'network', constraint: 'enum', message: `network of a ${venue.region} station must be ${allowed} (the networks the fare rules price)` });
     }
   }
   if (venue.listedUntil && venue.listedUntil < venue.listedFrom) {

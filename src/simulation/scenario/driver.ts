@@ -1,3 +1,4 @@
+import type { FareBreakdown } from '../../fares/fare-breakdown';
 import { toShanghaiIso } from '../../common/time';
 import { VenueCatalog } from './catalog';
 import { assignPlaces, DayContext, PlanState, planDay, Step, TapAction } from './day-plan';
@@ -35,6 +36,8 @@ interface TapAnswer {
   decision: 'APPROVED' | 'DECLINED';
   reason: string | null;
   balanceFen?: number | null;
+  fare?: FareBreakdown;
+  closedJourney?: { network: string };
 }
 
 interface BufferedTap {
@@ -45,7 +48,15 @@ interface BufferedTap {
 }
 
 interface BatchAnswer {
-  results: { index: number; tapId: string; status: 'PROCESSED' | 'REPLAYED' | 'INVALID'; decision?: 'APPROVED' | 'DECLINED'; reason?: string | null; errors?: unknown }[];
+  results: {
+    index: number;
+    tapId: string;
+    status: 'PROCESSED' | 'REPLAYED' | 'INVALID';
+    decision?: 'APPROVED' | 'DECLINED';
+    reason?: string | null;
+    errors?: unknown;
+    result?: TapAnswer;
+  }[];
 }
 
 export const BATCH_LIMIT = 1000;
@@ -268,9 +279,11 @@ export class ScenarioDriver {
   }
 
   /** Tallies an answer and updates what the person knows. */
-  private record(state: PersonState, body: TapBody, at: number, answer: { decision: 'APPROVED' | 'DECLINED'; reason?: string | null }, online: boolean): void {
+  private record(state: PersonState, body: TapBody, at: number, answer: Pick<TapAnswer, 'decision' | 'fare' | 'closedJourney'> & { reason?: string | null }, online: boolean): void {
     const venue = this.catalog.get(body.venueCode)!;
     this.tally.recordTap({ occurredAt: at, venue, action: body.action, decision: answer.decision, reason: answer.reason ?? null, person: state.person, online });
+    // An ENTRY that closed an open journey was priced in that journey's network.
+    if (answer.decision === 'APPROVED' && answer.fare) this.tally.recordFare(answer.closedJourney?.network ?? venue.network ?? `${venue.region}-${venue.type}`, answer.fare);
     if (answer.decision === 'APPROVED') {
       if (body.action === 'BORROW') state.loans.push({ itemId: body.itemId!, venueCode: body.venueCode });
       if (body.action === 'RETURN') state.loans = state.loans.filter((loan) => loan.itemId !== body.itemId);
@@ -344,7 +357,7 @@ export class ScenarioDriver {
               this.tally.count('invalidTaps');
               continue;
             }
-            this.record(sent.state, sent.body, sent.at, { decision: result.decision, reason: result.reason }, false);
+            this.record(sent.state, sent.body, sent.at, { decision: result.decision, reason: result.reason, fare: result.result?.fare, closedJourney: result.result?.closedJourney }, false);
           }
           continue;
         }

@@ -233,6 +233,13 @@ export function renderReportHtml(report: ScenarioReport, language: ReportLanguag
   const netText = report.settlement.days
     .map((d) => `${d.date}: ${d.net.length === 0 ? labels.settlement.nothingOwed : d.net.map((n) => labels.settlement.owes(region(n.from), region(n.to), yuan(n.amountFen))).join('; ')}`)
     .join(' · ');
+  const revenueRows = Object.entries(report.revenueByNetwork).map(([network, r]) => [
+    network,
+    r.pricedTaps,
+    yuan(r.baseFen),
+    Object.entries(r.adjustments).map(([kind, fen]) => `${kind} ${yuan(fen)}`).join('; '),
+    yuan(r.chargedFen),
+  ]);
   const header = labels.header({
     seed: s.seed,
     cards: thousands(s.cards),
@@ -277,6 +284,7 @@ ${figure('taps-per-hour', labels.tapsPerHour.title, tapsPerHourChart(report, lab
 ${figure('decisions', labels.decisions.title, decisionsChart(report, labels), `<p class="note">${escapeHtml(labels.decisions.note({ approved: thousands(t.approved), declined: thousands(t.declined), retries: thousands(t.retriesAfterTopUp) }))}</p>`)}
 ${figure('flows', labels.flows.title, flowsChart(report, labels), table([labels.flows.corner, ...groups.map((g) => labels.groups[g])], flowRows))}
 ${figure('settlement', labels.settlement.title, settlementChart(report, labels), `<p class="note">${escapeHtml(netText)}${labels.fullStop} ${escapeHtml(labels.settlement.source(report.settlement.source))}</p>${table([...labels.settlement.head], settlementRows)}`)}
+<section><h2>${escapeHtml(labels.revenue.title)}</h2>${table([...labels.revenue.head], revenueRows)}</section>
 ${figure('busiest-venues', labels.busiest.title, busiestVenuesChart(report, labels))}
 <section><h2>${escapeHtml(labels.population.title)}</h2>${table(['', ...Object.keys(population.byCityGroup).map((g) => labels.groups[g as Group])], [[labels.population.cards, ...Object.values(population.byCityGroup)]])}
 ${table([labels.population.role, labels.population.cards], Object.entries(population.byRole).map(([role, n]) => [glossed(labels.roles, role), n]))}

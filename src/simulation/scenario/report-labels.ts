@@ -33,6 +33,7 @@ export interface ReportLabels {
     head: [string, string, string, string, string];
   };
   busiest: { title: string; approved: string; declined: string; axis: string };
+  revenue: { title: string; head: [string, string, string, string, string] };
   population: { title: string; cards: string; role: string; age: string; concession: string };
   regions: Record<string, string>;
   groups: Record<Group, string>;
@@ -75,6 +76,7 @@ const EN: ReportLabels = {
     head: ['day', 'issuer (card)', 'acquirer (venue)', 'charges', 'yuan'],
   },
   busiest: { title: 'Busiest venues', approved: 'approved', declined: 'declined', axis: 'taps' },
+  revenue: { title: 'Revenue per network', head: ['network', 'priced taps', 'base fares (yuan)', 'adjustments (yuan): caps, concessions, transfers, discounts, surcharges', 'charged (yuan)'] },
   population: { title: 'Population', cards: 'cards', role: 'role', age: 'age', concession: 'concession' },
   regions: { SICHUAN: 'Sichuan', CHONGQING: 'Chongqing', OTHER: 'Outside the scheme' },
   groups: CITY_GROUP_LABELS,
@@ -117,6 +119,7 @@ const ZH: ReportLabels = {
     head: ['日期', '发卡方（卡）', '收单方（场馆）', '扣费笔数', '金额（元）'],
   },
   busiest: { title: '最繁忙的场馆', approved: '通过', declined: '拒绝', axis: '刷卡次数' },
+  revenue: { title: '各线网票款收入', head: ['线网', '计费笔数', '基础票价（元）', '调整（元）：封顶、优待、换乘、折扣、超时', '实收（元）'] },
   population: { title: '模拟人口', cards: '卡数', role: '身份', age: '年龄段', concession: '优惠类型' },
   regions: { SICHUAN: '四川', CHONGQING: '重庆', OTHER: '川渝以外' },
   groups: { CHENGDU: '成都', OTHER_SICHUAN: '四川其他地区', CHONGQING_CENTRAL: '重庆中心城区', OTHER_CHONGQING: '重庆其他区县', OUTSIDE: '川渝以外' },

@@ -191,6 +191,13 @@ export function buildReport(facts: ScenarioFacts) {
       days: facts.settlement.days,
       periodNet,
     },
+    revenueByNetwork: Object.fromEntries(
+      [...tally.revenue.keys()].sort().map((network) => {
+        const r = tally.revenue.get(network)!;
+        const adjustments = Object.fromEntries([...r.adjustments.keys()].sort().map((kind) => [kind, r.adjustments.get(kind) as number]));
+        return [network, { pricedTaps: r.pricedTaps, baseFen: r.baseFen, adjustments, chargedFen: r.chargedFen }];
+      }),
+    ),
     busiestVenues,
   };
 }

@@ -1,4 +1,5 @@
 import { businessDayOf } from '../../common/time';
+import type { FareBreakdown } from '../../fares/fare-breakdown';
 import type { CatalogVenue } from './catalog';
 import type { Group } from './geography';
 import type { Person } from './population';
@@ -11,6 +12,14 @@ export interface DecidedTap {
   reason: string | null;
   person: Person;
   online: boolean;
+}
+
+/** What a network's priced taps came to: their base fares, each kind of adjustment, and what was charged. */
+export interface NetworkRevenue {
+  pricedTaps: number;
+  baseFen: number;
+  adjustments: Map<string, number>;
+  chargedFen: number;
 }
 
 export interface Count {
@@ -42,6 +51,8 @@ export class Tally {
   readonly days = new Map<string, Count & { crossRegionApproved: number }>();
   readonly counters = new Map<string, number>();
   readonly topUps = new Map<string, { count: number; amountFen: number }>();
+  /** Per network (a metro network, or `<REGION>-BUS_LINE`, `<REGION>-SCENIC_SPOT`). */
+  readonly revenue = new Map<string, NetworkRevenue>();
   approved = 0;
   declined = 0;
 
@@ -80,6 +91,15 @@ export class Tally {
 
   counter(name: string): number {
     return this.counters.get(name) ?? 0;
+  }
+
+  recordFare(network: string, fare: FareBreakdown): void {
+    const revenue = this.revenue.get(network) ?? { pricedTaps: 0, baseFen: 0, adjustments: new Map(), chargedFen: 0 };
+    revenue.pricedTaps += 1;
+    revenue.baseFen += fare.baseFen;
+    revenue.chargedFen += fare.chargedFen;
+    for (const adjustment of fare.adjustments) add(revenue.adjustments, adjustment.kind, adjustment.amountFen);
+    this.revenue.set(network, revenue);
   }
 
   recordTopUp(kind: string, amountFen: number): void {
