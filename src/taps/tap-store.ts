@@ -49,9 +49,8 @@ export class TapStore {
 
   /**
    * Everything the decisions of a group read, in two round trips (the second only for offline
-   * taps after a change). A card's recent taps are read over its own window only: from
-   * HISTORY_WINDOW_MS before its earliest tap of the group to its latest, so what a group reads
-   * does not grow with the journal or with the time an offline batch spans.
+   * taps after a change). Recent taps are read back HISTORY_WINDOW_MS (passback's minute) from
+   * the group's taps only, so what a group reads does not grow with the journal.
    */
   *loadFacts(requests: TapRequest[], venueOf: (code: string) => Venue | undefined): UnitOfWork<GroupFacts> {
     const tapIds = unique(requests.map((r) => r.input.tapId));
@@ -70,15 +69,18 @@ export class TapStore {
         params: cardNumbers,
       },
     ];
-    const windows = recentWindows(requests.filter((r) => r.input.action === 'ENTRY' || r.input.action === 'RIDE'), HISTORY_WINDOW_MS);
-    const windowChunks = chunked(windows, 3);
-    for (const rows of windowChunks) {
+    // One span for the group, from the window before its earliest such tap to its latest; each tap
+    // then counts only its own window (TapGroup.history). An IN list with a range keeps both
+    // planners on ix_tap_card whatever their statistics say, where a join on a VALUES list can
+    // send PostgreSQL, on a table it has not analyzed yet, into a nested loop over the journal.
+    const recentTaps = requests.filter((r) => r.input.action === 'ENTRY' || r.input.action === 'RIDE');
+    const wantsRecent = recentTaps.length > 0;
+    if (wantsRecent) {
+      const recentCards = unique(recentTaps.map((r) => r.input.cardNumber)).sort();
       statements.push({
-        sql: `WITH w (card_number, after, until) AS (VALUES ${rows.map(() => '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))').join(', ')})
-              SELECT t.card_number, t.venue_code, t.action, t.venue_region, t.occurred_at FROM w
-              JOIN tap t ON t.card_number = w.card_number AND t.occurred_at >= w.after AND t.occurred_at <= w.until
-              WHERE t.decision = 'APPROVED' AND t.action IN ('ENTRY', 'RIDE')`,
-        params: rows.flat(),
+        sql: `SELECT card_number, venue_code, action, venue_region, occurred_at FROM tap
+              WHERE card_number IN (${placeholders(recentCards.length)}) AND occurred_at >= ? AND occurred_at <= ? AND decision = 'APPROVED' AND action IN ('ENTRY', 'RIDE')`,
+        params: [...recentCards, Math.min(...recentTaps.map((r) => r.input.occurredAt)) - HISTORY_WINDOW_MS, Math.max(...recentTaps.map((r) => r.input.occurredAt))],
       });
     }
     const wantsLoans = needs(['BORROW', 'RETURN']);
@@ -127,7 +129,7 @@ export class TapStore {
       const journey: OpenJourneyFacts = { id: row.id as string, network: row.network as string, entryVenueCode: row.entry_venue_code as string, entryAt: Number(row.entry_at) };
       facts.openJourneys.set(row.card_number as string, journey);
     }
-    for (const _chunk of windowChunks) {
+    if (wantsRecent) {
       for (const row of results[i++].rows) {
         const tap: RecentTap = { venueCode: row.venue_code as string, action: row.action as TapAction, venueRegion: (row.venue_region as string | null) ?? null, occurredAt: Number(row.occurred_at) };
         push(facts.recent, row.card_number as string, tap);
@@ -293,20 +295,6 @@ export class TapStore {
       push(into, row.entity_key as string, change);
     }
   }
-}
-
-/** Per card of `requests`: `[cardNumber, after, until]`, the span its recent taps are read over. */
-function recentWindows(requests: TapRequest[], historyWindowMs: number): [string, number, number][] {
-  const spans = new Map<string, [string, number, number]>();
-  for (const { input } of requests) {
-    const span = spans.get(input.cardNumber);
-    if (!span) spans.set(input.cardNumber, [input.cardNumber, input.occurredAt - historyWindowMs, input.occurredAt]);
-    else {
-      span[1] = Math.min(span[1], input.occurredAt - historyWindowMs);
-      span[2] = Math.max(span[2], input.occurredAt);
-    }
-  }
-  return [...spans.values()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
 function fareJson(fare: FareBreakdown | null | undefined): string | null {
