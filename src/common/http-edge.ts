@@ -49,13 +49,20 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
 
 /**
  * Once closing has begun, a request that still arrives (on a kept-alive connection) is answered
- * 503 SERVICE_UNAVAILABLE in our body instead of Fastify's own (`return503OnClosing: false`).
+ * 503 SERVICE_UNAVAILABLE in our body instead of Fastify's own (`return503OnClosing: false`), and
+ * the answers of the requests in flight say `Connection: close`: their kept-alive connections
+ * would otherwise hold the closing server open for Fastify's keep-alive timeout (72 s) after
+ * they were answered.
  */
 export function answerServiceUnavailableWhileClosing(fastify: FastifyInstance): void {
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
     done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
   });
   fastify.addHook('onRequest', (_request, reply, done) => {
     if (!closing) return done();
