@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 import { dropPostgresSchema } from '../../src/database/database.module';
 import type { BenchDatabase } from '../bench/bulk';
 import { Server } from '../bench/servers';
@@ -50,6 +51,37 @@ export function newChildDatabase(databaseUrl = process.env.DATABASE_URL): ChildD
   }
   const path = join(dir, 'onecard.sqlite');
   return { database: { kind: 'sqlite', path }, env: { DB_PATH: path }, dir, drop: async () => removeDir() };
+}
+
+/**
+ * A PostgreSQL database of its own, created empty beside DATABASE_URL's (on the same server) and
+ * dropped, with whatever is still connected, by `drop()`: for instances started together on a
+ * database nobody has migrated yet.
+ */
+export async function newPostgresDatabase(databaseUrl: string): Promise<ChildDatabase> {
+  const name = `onecard_fresh_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-child-'));
+  return {
+    database: { kind: 'postgres', url: url.toString(), schema: 'public' },
+    env: { DATABASE_URL: url.toString() },
+    dir,
+    drop: async () => {
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
