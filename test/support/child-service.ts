@@ -4,7 +4,7 @@
  * The database is a SQLite file in a temp dir, or a private schema of DATABASE_URL.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,11 +17,15 @@ const ROOT = resolve(__dirname, '../..');
 export const CHILD_ADMIN_KEY = 'child-admin-key-7f3a9c';
 export const CHILD_SSN_HASH_KEY = 'child-ssn-hash-key-51c2';
 
-/** Builds dist/ when something under src/ changed since the last build (once per process). */
+/**
+ * Builds dist/ when something under src/ changed since the last build (once per process). Under
+ * flock(1): spec files in parallel workers would otherwise run two compilers into one dist/.
+ */
 let built = false;
 export function buildServiceIfStale(): void {
   if (built) return;
-  execFileSync(process.execPath, [join(ROOT, 'scripts/build.js'), '--if-stale'], { cwd: ROOT, stdio: 'pipe' });
+  const lock = join(tmpdir(), `onecard-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+  execFileSync('flock', [lock, process.execPath, join(ROOT, 'scripts/build.js'), '--if-stale'], { cwd: ROOT, stdio: 'pipe' });
   built = true;
 }
 
