@@ -1,12 +1,10 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer } from '@nestjs/core';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { bearer, cardBody, local, TUESDAY, venueBody } from './support/factories';
 import { buildServiceIfStale } from './support/child-service';
+import { routeTable } from './support/routes';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -94,25 +92,6 @@ const ROUTES: Record<string, Expectation> = {
   // Last: it wipes the terminals the other rows use.
   'POST /sim/reset': { audience: 'admin', adminStatus: 200, request: () => ({ path: '/sim/reset' }) },
 };
-
-/** The routes Nest mapped, from its module container: `METHOD /path`. */
-function routeTable(t: TestApp): string[] {
-  const routes: string[] = [];
-  for (const module of t.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as { prototype: Record<string, unknown> } | null;
-      if (!controller) continue;
-      const prefix = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = controller.prototype[name];
-        if (typeof handler !== 'function' || name === 'constructor' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
-        const path = [prefix, String(Reflect.getMetadata(PATH_METADATA, handler) ?? '')].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
-        routes.push(`${RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]} /${path}`);
-      }
-    }
-  }
-  return routes.sort();
-}
 
 function logSink() {
   const raw: string[] = [];
