@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { makeSsn } from '../src/cards/ssn';
 import { CHARGE_KINDS } from '../src/ledger/ledger-entry.entity';
 import { Random } from '../src/simulation/scenario/prng';
 import { openDatabase } from './bench/bulk';
 import { freePort, Server, tail } from './bench/servers';
 import { SEED_VENUES } from './bench/traffic';
-import { Answer, buildServiceIfStale, call, ChildDatabase, newChildDatabase, startService } from './support/child-service';
+import { Answer, buildServiceIfStale, call, CHILD_ADMIN_KEY, CHILD_SSN_HASH_KEY, ChildDatabase, newChildDatabase, startService } from './support/child-service';
 
 /**
  * Crash safety (issue 12): the built service in a child process, driven by several clients with
@@ -385,6 +387,9 @@ describe(`crash safety: ${KILLS} kills of the running service`, () => {
         conservation: 0,
         settlement: 0,
       });
+      // What the service logged over its twelve lives names no key and no ssn.
+      const logged = readFileSync(join(database.dir, 'crash.log'), 'utf8');
+      for (const secret of [CHILD_ADMIN_KEY, CHILD_SSN_HASH_KEY, ...people.map((p) => p.row.ssn)]) expect(logged.includes(secret)).toBe(false);
     } catch (error) {
       console.log(`service log:\n${tail(`${database.dir}/crash.log`, 40)}`);
       throw error;
