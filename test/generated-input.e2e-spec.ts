@@ -169,14 +169,28 @@ function toJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** Every key of a value, at any depth: an error may name a key (a field), never a value. */
+function keysOf(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => keysOf(v, out));
+  else if (value && typeof value === 'object' && !('__raw' in value)) {
+    for (const [key, v] of Object.entries(value)) {
+      out.add(key);
+      keysOf(v, out);
+    }
+  }
+  return out;
+}
+
 /**
  * The string leaves of a value that a rejection must not echo: long enough not to be a word of
- * the message by chance, and not an enum word (a message lists the values a field takes).
+ * the message by chance, not an enum word (a message lists the values a field takes), and not a
+ * key sent beside it (which the error may name).
  */
-function stringLeaves(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string' && value.length >= 8 && /[^A-Za-z]/.test(value) && !/^[A-Z][A-Z_]*$/.test(value)) out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => stringLeaves(v, out));
-  else if (value && typeof value === 'object' && !('__raw' in value)) Object.values(value).forEach((v) => stringLeaves(v, out));
+function stringLeaves(value: unknown, keys = keysOf(value), out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.length >= 8 && /[^A-Za-z]/.test(value) && !/^[A-Z][A-Z_]*$/.test(value) && !keys.has(value.trim())) out.push(value);
+  } else if (Array.isArray(value)) value.forEach((v) => stringLeaves(v, keys, out));
+  else if (value && typeof value === 'object' && !('__raw' in value)) Object.values(value).forEach((v) => stringLeaves(v, keys, out));
   return out;
 }
 
