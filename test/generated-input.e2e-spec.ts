@@ -14,11 +14,10 @@ import { ADMIN, freezeClock, newCard, startTestApp, TestApp } from './support/te
  * UTF-8, deep nesting, wrong content types, forged cursors, ssn and date edge cases, enormous and
  * negative amounts, odd offsets — and each answer must be a 2xx (the input was valid after all)
  * or a 4xx in the error body of SPEC §1 that quotes no value sent; never a 5xx, never a hang; and
- * after a 4xx every table is as it was. `FUZZ_RUNS` (default 7,000 on SQLite and 3,000 on
- * PostgreSQL, where each request and digest costs about three times as much: 10,000 per CI run of
- * both) and `FUZZ_SEED` replay a run; the seed is printed.
+ * after a 4xx every table is as it was. `FUZZ_RUNS` (default 5,000 per database: 10,000 per CI
+ * run of both) and `FUZZ_SEED` replay a run; the seed is printed.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? (process.env.DATABASE_URL ? 3000 : 7000));
+const RUNS = Number(process.env.FUZZ_RUNS ?? 5000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2_147_483_647);
 const HANG_MS = 10_000;
 
