@@ -4,18 +4,15 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError, ErrorCode } from '../common/errors';
 import { TerminalsService } from '../terminals/terminals.service';
 import { ACCESS_KEY, AccessLevel } from './access.decorator';
-import { createHash } from 'node:crypto';
-import { adminActor, isOneOfDigests, Principal } from './principal';
-
-const digestOf = (key: string) => createHash('sha256').update(key).digest();
+import { adminActor, isOneOfDigests, keyDigest, Principal } from './principal';
 
 const unauthenticated = () =>
   new DomainError(401, ErrorCode.UNAUTHENTICATED, 'A valid Authorization: Bearer <key> header is required');
 
 /**
  * Bearer-key authentication for every route. Admin keys come from the configuration (their
- * digests compared in constant time); terminal keys are looked up by hash in the database on every request, so a revoked
- * key stops working at once on every instance.
+ * digests compared in constant time); terminal keys are looked up by hash in the database on
+ * every request, so a revoked key stops working at once on every instance.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -26,7 +23,7 @@ export class AuthGuard implements CanActivate {
     private readonly terminals: TerminalsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.adminKeyDigests = config.adminApiKeys.map(digestOf);
+    this.adminKeyDigests = config.adminApiKeys.map(keyDigest);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,7 +33,7 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match) throw unauthenticated();
-    const digest = digestOf(match[1]);
+    const digest = keyDigest(match[1]);
     const keyHash = digest.toString('hex');
     if (isOneOfDigests(digest, this.adminKeyDigests)) {
       request.principal = { kind: 'admin', actor: adminActor(keyHash) };

@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-import { isOneOfDigests } from './principal';
-
-const digest = (key: string) => createHash('sha256').update(key).digest();
+import { isOneOfDigests, keyDigest as digest } from './principal';
 
 describe('isOneOfDigests', () => {
   const admins = ['first-admin-key', 'second-admin-key'].map(digest);

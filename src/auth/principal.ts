@@ -5,6 +5,8 @@ export type Principal =
   | { kind: 'terminal'; actor: string; terminalId: string; venueCode: string };
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+/** The SHA-256 digest of a key as bytes, for `isOneOfDigests`. */
+export const keyDigest = (key: string) => createHash('sha256').update(key).digest();
 
 /** The name a key goes by in audit records and logs: a fingerprint, never the key. */
 export const adminActor = (keyHash: string) => `admin:${keyHash.slice(0, 8)}`;
