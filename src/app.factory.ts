@@ -8,7 +8,7 @@ import type { DestinationStream } from 'pino';
 import { registerAdminConsole } from './admin/admin.module';
 import { AppModule } from './app.module';
 import { registerBodyParsing } from './common/body-parsing';
-import { answerClientError, answerServiceUnavailableWhileClosing } from './common/http-edge';
+import { answerClientError, answerFrameworkError, answerServiceUnavailableWhileClosing } from './common/http-edge';
 import { registerImportBodyParsing } from './venues/import-body';
 import { SharedState } from './common/shared-state';
 import { createLogger, NestPinoLogger, RequestLogController } from './common/logging';
@@ -45,6 +45,7 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
     logController: new RequestLogController(config.logRequests),
     // Errors raised before the router answer in our error body too (src/common/http-edge.ts).
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     return503OnClosing: false,
   });
   // Before Nest registers routes: the bodies the API reads (JSON, CSV where a route opts in),

@@ -314,6 +314,12 @@ describe('hostile input', () => {
       expectRejected(nul, 400, 'VALIDATION_FAILED');
     });
 
+    it('answers a path that is not valid percent-encoded UTF-8 400 encoding in our body, quoting nothing of the URL', async () => {
+      const response = await t.http.get(`/cards/%ff%fe?cursor=${SECRET_SSN}`).set(ADMIN);
+      expectRejected(response, 400, 'VALIDATION_FAILED', [['path', 'encoding']]);
+      expect(response.text).not.toContain('%ff');
+    });
+
     it('keeps our 404 body for an unknown route and a method a route does not take', async () => {
       expectRejected(await t.http.put('/cards').set(ADMIN).send({}), 404, 'NOT_FOUND');
       expectRejected(await t.http.delete(`/cards/${card}`).set(ADMIN), 404, 'NOT_FOUND');

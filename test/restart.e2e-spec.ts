@@ -183,6 +183,34 @@ describe('two instances on one database', () => {
     expect((await tapWith(a, wiped.apiKey, 5)).status).toBe(401);
   });
 
+  it("reloads the whitelist after another instance's reset, even when the version counter has climbed back to this copy's number", async () => {
+    const a = await startTestAppOn(database);
+    running.push(a);
+    const b = await startTestAppOn(database);
+    running.push(b);
+    await a.http.put('/sim/clock').set(ADMIN).send({ now: '2025-03-04T10:00:00+08:00' }).expect(200);
+    const version = async () => (await b.http.get('/whitelist').set(ADMIN).expect(200)).body.version as number;
+    // B's copy reaches version v + 2 through two edits and a tap (the tap path syncs the copy).
+    const v = await version();
+    await b.http.patch('/venues/CD-MUS-SC').set(ADMIN).send({ name: '四川博物院 (改)' }).expect(200);
+    await b.http.patch('/venues/CD-MUS-SC').set(ADMIN).send({ name: '四川博物院' }).expect(200);
+    expect(await tapAt(b, { cardNumber: 'T00000001', venueCode: 'CD-LIB-SC', action: 'ENTRY', occurredAt: '2025-03-04T09:58:00+08:00' })).toMatchObject({ decision: 'APPROVED' });
+
+    // A resets (the counter goes back to v) and makes two changes: the counter is at v + 2 again.
+    await a.http.post('/sim/reset').set(ADMIN).expect(200);
+    expect(await version()).toBe(v);
+    await a.http.patch('/venues/CD-LIB-SC').set(ADMIN).send({ status: 'SUSPENDED' }).expect(200);
+    await a.http.patch('/venues/CD-MUS-SC').set(ADMIN).send({ name: '四川博物院 (改)' }).expect(200);
+    expect(await version()).toBe(v + 2);
+
+    // A tap after the suspension (an older one is judged by the venue as it was then).
+    await a.http.post('/sim/clock/advance').set(ADMIN).send({ seconds: 60 }).expect(200);
+    expect(await tapAt(b, { cardNumber: 'T00000001', venueCode: 'CD-LIB-SC', action: 'ENTRY', occurredAt: '2025-03-04T10:00:30+08:00' })).toMatchObject({
+      decision: 'DECLINED',
+      reason: 'VENUE_SUSPENDED',
+    });
+  });
+
   postgresOnly('start together on an empty database: both come up, migrated and seeded once', async () => {
     const both = await Promise.all([startTestAppOn(database), startTestAppOn(database)]);
     running.push(...both);

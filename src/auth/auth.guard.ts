@@ -4,26 +4,26 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError, ErrorCode } from '../common/errors';
 import { TerminalsService } from '../terminals/terminals.service';
 import { ACCESS_KEY, AccessLevel } from './access.decorator';
-import { adminActor, Principal, sha256 } from './principal';
+import { adminActor, isOneOfDigests, keyDigest, Principal } from './principal';
 
 const unauthenticated = () =>
   new DomainError(401, ErrorCode.UNAUTHENTICATED, 'A valid Authorization: Bearer <key> header is required');
 
 /**
- * Bearer-key authentication for every route. Admin keys come from the configuration (compared
- * by hash); terminal keys are looked up by hash in the database on every request, so a revoked
- * key stops working at once on every instance.
+ * Bearer-key authentication for every route. Admin keys come from the configuration (their
+ * digests compared in constant time); terminal keys are looked up by hash in the database on
+ * every request, so a revoked key stops working at once on every instance.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly adminKeyHashes: Set<string>;
+  private readonly adminKeyDigests: Buffer[];
 
   constructor(
     private readonly reflector: Reflector,
     private readonly terminals: TerminalsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.adminKeyHashes = new Set(config.adminApiKeys.map(sha256));
+    this.adminKeyDigests = config.adminApiKeys.map(keyDigest);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,8 +33,9 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match) throw unauthenticated();
-    const keyHash = sha256(match[1]);
-    if (this.adminKeyHashes.has(keyHash)) {
+    const digest = keyDigest(match[1]);
+    const keyHash = digest.toString('hex');
+    if (isOneOfDigests(digest, this.adminKeyDigests)) {
       request.principal = { kind: 'admin', actor: adminActor(keyHash) };
       return true;
     }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ErrorCode } from './errors';
@@ -49,13 +49,20 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
 
 /**
  * Once closing has begun, a request that still arrives (on a kept-alive connection) is answered
- * 503 SERVICE_UNAVAILABLE in our body instead of Fastify's own (`return503OnClosing: false`).
+ * 503 SERVICE_UNAVAILABLE in our body instead of Fastify's own (`return503OnClosing: false`), and
+ * the answers of the requests in flight say `Connection: close`: their kept-alive connections
+ * would otherwise hold the closing server open for Fastify's keep-alive timeout (72 s) after
+ * they were answered.
  */
 export function answerServiceUnavailableWhileClosing(fastify: FastifyInstance): void {
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
     done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
   });
   fastify.addHook('onRequest', (_request, reply, done) => {
     if (!closing) return done();
@@ -64,5 +71,21 @@ export function answerServiceUnavailableWhileClosing(fastify: FastifyInstance): 
       .header('connection', 'close')
       .header('content-type', 'application/json; charset=utf-8')
       .send({ statusCode: 503, code: ErrorCode.SERVICE_UNAVAILABLE, message: 'The service is shutting down; retry on another instance' });
+  });
+}
+
+/**
+ * Fastify's `frameworkErrors`: its router refusing a request before any route or Nest code runs —
+ * a URL whose percent-encoding is not UTF-8 (`/cards/%ff`). Answered in our body, naming the
+ * path and quoting nothing of it (Fastify's own answer quotes the whole URL, query included).
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.errorCode = ErrorCode.VALIDATION_FAILED;
+  const badUrl = error.code === 'FST_ERR_BAD_URL';
+  void reply.code(400).send({
+    statusCode: 400,
+    code: ErrorCode.VALIDATION_FAILED,
+    message: badUrl ? 'The URL is not valid percent-encoded UTF-8' : 'The request could not be routed',
+    ...(badUrl ? { details: [{ field: 'path', message: 'path is not valid percent-encoded UTF-8', constraint: 'encoding' }] } : {}),
   });
 }

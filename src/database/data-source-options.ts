@@ -17,6 +17,7 @@ import { FareCounters1764700000000 } from './migrations/1764700000000-FareCounte
 import { TerminalKeysCounter1764710000000 } from './migrations/1764710000000-TerminalKeysCounter';
 import { SimClock1764500000000 } from './migrations/1764500000000-SimClock';
 import { JourneyCardEntryIndex1764550000000 } from './migrations/1764550000000-JourneyCardEntryIndex';
+import { WhitelistEpoch1764720000000 } from './migrations/1764720000000-WhitelistEpoch';
 
 export const ENTITIES = [Card, Venue, Terminal, AuditEntry, Tap, Journey, Loan, LedgerEntry];
 export const MIGRATIONS = [
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   TapPathIndexes1764600000000,
   FareCounters1764700000000,
   TerminalKeysCounter1764710000000,
+  WhitelistEpoch1764720000000,
 ];
 
 // Epoch milliseconds and counts fit a JS number; read BIGINT as numbers, not strings.

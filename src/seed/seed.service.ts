@@ -68,9 +68,9 @@ export class SeedService {
   async reset(): Promise<void> {
     await this.transactions.run(async (manager) => {
       for (const table of TABLES) await manager.query(`DELETE FROM ${table}`);
-      // The terminal keys' version moves on rather than back: an instance's cached keys must not match it again.
-      await manager.query(`UPDATE counter SET value = 0 WHERE name <> 'terminals'`);
-      await this.transactions.nextVersion(manager, 'terminals');
+      // Versions start again from 0; the whitelist's epoch and the terminal keys' version move on,
+      // so no instance's cached copy can match the new state by chance.
+      await manager.query(`UPDATE counter SET value = CASE WHEN name IN ('whitelist_epoch', 'terminals') THEN value + 1 ELSE 0 END`);
       await this.seed(manager);
     });
     this.directory.clear();

@@ -21,6 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchDatabase, checkInvariants, Invariants, postgresSchema, writeBulk } from './bulk';
 import { FLOOR_BODY } from './floor-app';
+import { keepClocks } from './clock-keeper';
 import { freePort, loggedProblems, Server } from './servers';
 import { SEED_VENUES, shanghaiIso, TapBody, Traffic } from './traffic';
 
@@ -232,34 +233,6 @@ async function call(server: Server, method: string, path: string, body?: unknown
 }
 
 /**
- * Keeps every instance's frozen clock at the traffic's virtual now (the clock is per process),
- * four times a second, so occurredAt stays within minutes of the service's now.
- */
-function keepClocks(servers: Server[], traffic: Traffic): { stop(): Promise<void> } {
-  let running = true;
-  let lastSet = 0;
-  const tick = async () => {
-    const target = traffic.currentMs();
-    if (target <= lastSet) return;
-    await Promise.all(servers.map((s) => call(s, 'PUT', '/sim/clock', { now: shanghaiIso(target) })));
-    lastSet = target;
-    traffic.clockConfirmed(target);
-  };
-  const loop = (async () => {
-    while (running) {
-      await tick().catch((error: unknown) => console.error(`clock: ${(error as Error).message}`));
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-    },
-  };
-}
-
-/**
  * The floor as plain JavaScript, like the service's dist/: compiled once with SWC into dist/bench/,
  * so neither server carries a TypeScript loader (it would add about 100 MB of RSS).
  */
@@ -428,7 +401,7 @@ async function main(): Promise<void> {
 
       const tapCase = async (name: CaseName, what: string, tapsPerRequest: number, make: (s: Server, i: number, seconds: number) => Parameters<typeof autocannon>[0]) => {
         await setClocks();
-        const clocks = keepClocks(services, traffic);
+        const clocks = keepClocks(() => services.map((s) => s.url), ADMIN_KEY, traffic);
         try {
           return await measure(name, services, what, tapsPerRequest, make, true);
         } finally {

@@ -20,13 +20,14 @@ const JOURNAL_FIRST_DAY_MS = Date.parse('2025-05-01T10:00:00+08:00');
 const JOURNAL_DAYS = 31;
 const LIBRARIES = SEED_VENUES.filter((v) => v.type === 'LIBRARY');
 
-interface Sql {
+export interface Sql {
   /** Rows of a query; `?` placeholders. */
   all(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
-async function open(database: BenchDatabase): Promise<Sql & { raw: Database.Database | Client }> {
+/** A connection to the service's database from outside it (bench data, invariants, the crash and soak checks). */
+export async function openDatabase(database: BenchDatabase): Promise<Sql & { raw: Database.Database | Client }> {
   if (database.kind === 'sqlite') {
     const db = new Database(database.path);
     db.pragma('busy_timeout = 5000');
@@ -78,7 +79,7 @@ export interface BulkSizes {
 /** Writes the bench population; answers the seconds each part took. */
 export async function writeBulk(database: BenchDatabase, sizes: BulkSizes, ssnHashKey: string): Promise<Record<string, number>> {
   if (sizes.cards > 50_000_000 || sizes.venues > 1_000_000 || sizes.journal > 100_000_000) throw new Error('bulk sizes are bounded (cards 50M, venues 1M, journal 100M)');
-  const sql = await open(database);
+  const sql = await openDatabase(database);
   const seconds: Record<string, number> = {};
   const timed = async (name: string, work: () => Promise<void>) => {
     const started = performance.now();
@@ -240,7 +241,7 @@ export interface Invariants {
 
 /** The promises of the service, checked on its database after the run. */
 export async function checkInvariants(database: BenchDatabase, sinceMs: number): Promise<Invariants> {
-  const sql = await open(database);
+  const sql = await openDatabase(database);
   const count = async (query: string, params: unknown[] = []) => Number((await sql.all(query, params))[0].n);
   try {
     const decisions: Record<string, number> = {};

@@ -36,6 +36,8 @@ export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
 
 export class Server {
   private exited: string | null = null;
+  /** The exit code, or the signal's name, once the process has ended. */
+  exitStatus: number | string | null = null;
   /** The largest RSS sampled since the last `resetPeak`. */
   peakRssMb = 0;
   private readonly sampler: NodeJS.Timeout;
@@ -48,6 +50,7 @@ export class Server {
   ) {
     child.once('exit', (code, signal) => {
       this.exited = `exited with ${code ?? signal}`;
+      this.exitStatus = code ?? signal;
       live.delete(child);
     });
     this.sampler = setInterval(() => this.sample(), 200);
@@ -92,6 +95,17 @@ export class Server {
 
   highWaterMb(): number {
     return memoryOf(this.pid)?.hwmMb ?? NaN;
+  }
+
+  /** Sends `signal` and waits until the process has ended: SIGKILL is a crash, SIGTERM a shutdown. */
+  async signal(signal: 'SIGKILL' | 'SIGTERM'): Promise<number | string | null> {
+    clearInterval(this.sampler);
+    if (!this.exited) {
+      const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      this.child.kill(signal);
+      await gone;
+    }
+    return this.exitStatus;
   }
 
   /** SIGTERM (the service closes its database), SIGKILL after five seconds. */
