@@ -1,21 +1,19 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '../auth/access.decorator';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+
 import holidays from '../seed/holidays.json';
 import { FaresService } from './fares.service';
-import { ApiErrors } from '../common/error.views';
+
+import { Endpoint } from '../openapi/endpoint';
 
 @ApiTags('money')
-@ApiBearerAuth()
 @Controller('fare-rules')
 export class FaresController {
   constructor(private readonly fares: FaresService) {}
 
   @Get()
-  @Access('admin-or-terminal')
-  @ApiOperation({ summary: 'The fare rules in force: metro distance bands, journey times, bus transfers, discounts, concessions, holidays' })
+  @Endpoint('listFareRules', 'The fare rules in force: metro distance bands, journey times, bus transfers, discounts, concessions, holidays', { access: 'admin-or-terminal' })
   @ApiOkResponse({ schema: { type: 'object', properties: { regions: { type: 'object' }, calendar: { type: 'object' } } } })
-  @ApiErrors([401])
   get() {
     return { regions: this.fares.rules.regions, calendar: holidays };
   }

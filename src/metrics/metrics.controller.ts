@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '../auth/access.decorator';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+
 import { MetricsService } from './metrics.service';
+import { Endpoint } from '../openapi/endpoint';
 
 @ApiTags('operations')
 @Controller('metrics')
@@ -9,9 +10,8 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
-  @Access('public')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics: taps by decision, reason and region; latency histograms' })
+  @Endpoint('getMetrics', 'Prometheus metrics: taps by decision, reason and region; latency histograms', { access: 'public' })
   @ApiOkResponse({ schema: { type: 'string' } })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();

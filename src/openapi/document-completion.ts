@@ -1,0 +1,72 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OperationObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ERROR_MEANINGS, errorResponse } from '../common/error.views';
+
+/**
+ * What every operation shares, added once to the document built from the decorators:
+ * - the answers any request can get before or around its route: 400 (an unknown query parameter,
+ *   a malformed request), 429 (the rate limit, with Retry-After), 431, 503 (shutting down), and
+ *   413/415 where the operation reads a body;
+ * - the X-Request-Id header of every answer;
+ * - `additionalProperties: false` on every schema a request body uses (unknown fields are 400);
+ * - a check that every operation has an explicit, unique operationId (a generated client's
+ *   method names), so a new route without one stops the service at start with its name.
+ */
+export function completeDocument(document: OpenAPIObject): OpenAPIObject {
+  const components = (document.components ??= {});
+  components.headers = {
+    ...components.headers,
+    RequestId: { description: 'the request id of the log lines: the caller\'s X-Request-Id when sane, else a new UUID', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$' } },
+    RetryAfter: { description: 'seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+  };
+  const seen = new Map<string, string>();
+  const bodySchemas = new Set<string>();
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item) as [string, OperationObject][]) {
+      if (!['get', 'put', 'post', 'patch', 'delete'].includes(method)) continue;
+      const where = `${method.toUpperCase()} ${path}`;
+      const id = operation.operationId;
+      if (!id || id.includes('_')) throw new Error(`OpenAPI: ${where} needs an explicit operationId (Endpoint in src/openapi/endpoint.ts)`);
+      if (seen.has(id)) throw new Error(`OpenAPI: operationId ${id} of ${where} is already used by ${seen.get(id)}`);
+      seen.set(id, where);
+      const responses = operation.responses as Record<string, ResponseObject>;
+      const statuses = [400, 429, 431, 503, ...(operation.requestBody ? [413, 415] : [])];
+      for (const status of statuses) responses[status] ??= errorResponse(status, ERROR_MEANINGS[status]);
+      responses[429].headers = { ...responses[429].headers, 'Retry-After': { $ref: '#/components/headers/RetryAfter' } };
+      for (const response of Object.values(responses)) {
+        response.headers = { ...response.headers, 'X-Request-Id': { $ref: '#/components/headers/RequestId' } };
+      }
+      const body = operation.requestBody as { content?: Record<string, { schema?: SchemaObject }> } | undefined;
+      for (const media of Object.values(body?.content ?? {})) collectReferences(media.schema, bodySchemas);
+    }
+  }
+  const schemas = (components.schemas ?? {}) as Record<string, SchemaObject>;
+  for (const name of closure(bodySchemas, schemas)) {
+    const schema = schemas[name];
+    if (schema.type === 'object' || schema.properties) schema.additionalProperties = false;
+  }
+  return document;
+}
+
+function collectReferences(schema: unknown, into: Set<string>): void {
+  if (!schema || typeof schema !== 'object') return;
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) into.add(value.slice('#/components/schemas/'.length));
+    else collectReferences(value, into);
+  }
+}
+
+/** The named schemas and every schema they reference, transitively. */
+function closure(names: Set<string>, schemas: Record<string, SchemaObject>): Set<string> {
+  const all = new Set<string>();
+  const pending = [...names];
+  while (pending.length > 0) {
+    const name = pending.pop() as string;
+    if (all.has(name) || !schemas[name]) continue;
+    all.add(name);
+    const found = new Set<string>();
+    collectReferences(schemas[name], found);
+    pending.push(...found);
+  }
+  return all;
+}
