@@ -9,6 +9,8 @@ import { ERROR_MEANINGS, errorResponse } from '../common/error.views';
  *   413/415 where the operation reads a body;
  * - the X-Request-Id header of every answer;
  * - `additionalProperties: false` on every schema a request body uses (unknown fields are 400);
+ * - `null` among the values of a nullable enum (OpenAPI 3.0.3: `nullable` does not widen `enum`);
+ * - `type: integer` for every `…Fen` property: money is integer fen (SPEC §1);
  * - a check that every operation has an explicit, unique operationId (a generated client's
  *   method names), so a new route without one stops the service at start with its name.
  */
@@ -40,12 +42,31 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
       for (const media of Object.values(body?.content ?? {})) collectReferences(media.schema, bodySchemas);
     }
   }
+  walkSchemas(document, (schema) => {
+    // A new array: the enum may be the very array of the domain (DECLINE_REASONS), shared by several schemas.
+    if (schema.nullable && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+    for (const [name, property] of Object.entries(schema.properties ?? {}) as [string, SchemaObject][]) {
+      if (name.endsWith('Fen') && property.type === 'number') property.type = 'integer';
+    }
+  });
   const schemas = (components.schemas ?? {}) as Record<string, SchemaObject>;
   for (const name of closure(bodySchemas, schemas)) {
     const schema = schemas[name];
     if (schema.type === 'object' || schema.properties) schema.additionalProperties = false;
   }
   return document;
+}
+
+/** Calls `visit` on every object of the document that is, or may be, a schema. */
+function walkSchemas(node: unknown, visit: (schema: SchemaObject) => void): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const item of node) walkSchemas(item, visit);
+    return;
+  }
+  const object = node as Record<string, unknown>;
+  if ('type' in object || 'properties' in object || 'enum' in object) visit(object as SchemaObject);
+  for (const [key, value] of Object.entries(object)) if (key !== 'example' && key !== 'examples') walkSchemas(value, visit);
 }
 
 function collectReferences(schema: unknown, into: Set<string>): void {

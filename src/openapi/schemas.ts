@@ -1,3 +1,5 @@
+import { DATE_ONLY, ISO_WITH_OFFSET } from '../common/time';
+
 /**
  * Schemas of request bodies that class decorators cannot express. A row or item the service
  * answers one by one (a dry-run import row, a batch tap) is described loosely: the document must
@@ -18,3 +20,12 @@ export function importBodySchema(rowSchema: string, row: string) {
     ],
   };
 }
+
+/** A timestamp as the service reads and answers it: ISO 8601 with seconds and an offset. */
+export const TIMESTAMP = { type: String, format: 'date-time', pattern: ISO_WITH_OFFSET.source } as const;
+/** A calendar date (a business day in Asia/Shanghai). */
+export const DATE = { type: String, format: 'date', pattern: DATE_ONLY.source } as const;
+/** An idempotency key or item id: 1–64 of [A-Za-z0-9._:-]. */
+export const TOKEN = { type: String, pattern: '^[A-Za-z0-9._:-]{1,64}$' } as const;
+export const CARD_NUMBER = { type: String, pattern: '^[A-Z0-9]{9}$', example: 'T00000001' } as const;
+export const VENUE_CODE = { type: String, pattern: '^[A-Z0-9-]{3,32}$', example: 'CD-M1-TFGC' } as const;

@@ -28,7 +28,7 @@ import { importBodySchema } from '../openapi/schemas';
 const MAX_VERSION = 2_147_483_647;
 
 export class SinceQuery {
-  @ApiPropertyOptional({ description: 'the version the terminal holds; answers only what changed after it', minimum: 0, maximum: 2_147_483_647 })
+  @ApiPropertyOptional({ type: 'integer', description: 'the version the terminal holds; answers only what changed after it', minimum: 0, maximum: 2_147_483_647 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_VERSION)
   since?: number;
 }

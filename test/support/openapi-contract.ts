@@ -102,6 +102,16 @@ class Contract {
     return undefined;
   }
 
+  /** A header, response or parameter object, following its `$ref` into the components. */
+  resolve<T>(value: T | { $ref: string }): T {
+    const ref = (value as { $ref?: string }).$ref;
+    if (!ref) return value as T;
+    return ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce((node: Record<string, unknown>, key) => node[key] as Record<string, unknown>, this.document as unknown as Record<string, unknown>) as T;
+  }
+
   operation(template: string, method: string): OperationObject | undefined {
     return (this.document.paths[template] as Record<string, OperationObject> | undefined)?.[method];
   }
@@ -156,12 +166,22 @@ function mediaTypeOf(content: MediaTypes | undefined, contentType: string): { sc
   return key === undefined ? undefined : content[key];
 }
 
-function responseFor(operation: OperationObject, status: number): ResponseObject | undefined {
-  return operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`];
+function responseFor(contract: Contract, operation: OperationObject, status: number): ResponseObject | undefined {
+  const response = operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`];
+  if (!response) return undefined;
+  const resolved = contract.resolve(response);
+  const headers = Object.fromEntries(Object.entries(resolved.headers ?? {}).map(([name, header]) => [name, contract.resolve(header)]));
+  return { ...resolved, headers };
 }
 
 /** Checks one exchange; returns its problems (empty when the document describes it). */
-function checkExchange(contract: Contract, request: FastifyRequest, reply: FastifyReply, payload: unknown): string[] {
+function checkExchange(contract: Contract, request: FastifyRequest, reply: FastifyReply, payload: unknown): { path: string; problems: string[] } {
+  const url = new URL(request.url, 'http://service');
+  const route = contract.route(url.pathname);
+  return { path: route?.template ?? url.pathname, problems: problemsOf(contract, request, reply, payload) };
+}
+
+function problemsOf(contract: Contract, request: FastifyRequest, reply: FastifyReply, payload: unknown): string[] {
   const url = new URL(request.url, 'http://service');
   const status = reply.statusCode;
   const method = request.method.toLowerCase();
@@ -179,7 +199,7 @@ function checkExchange(contract: Contract, request: FastifyRequest, reply: Fasti
   const id = operation.operationId ?? `${method} ${route.template}`;
   const problems: string[] = [];
 
-  const response = responseFor(operation, status);
+  const response = responseFor(contract, operation, status);
   if (!response) {
     return [`operation ${id} does not document status ${status} (it documents ${Object.keys(operation.responses).join(', ')}): add it to its decorators`];
   }
@@ -225,7 +245,7 @@ function checkAcceptedRequest(
   request: FastifyRequest,
 ): string[] {
   const problems: string[] = [];
-  const parameters = operation.parameters ?? [];
+  const parameters = (operation.parameters ?? []).map((parameter) => contract.resolve(parameter));
   for (const parameter of parameters) {
     const value = parameter.in === 'path' ? pathParams[parameter.name] : parameter.in === 'query' ? url.searchParams.get(parameter.name) ?? undefined : undefined;
     if (parameter.in !== 'path' && parameter.in !== 'query') continue;
@@ -262,14 +282,14 @@ export function observeContract(fastify: FastifyInstance, document: OpenAPIObjec
   const contract = contractFor(document);
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (UNDOCUMENTED.test(request.url)) return payload;
-    let problems: string[];
+    let checked: { path: string; problems: string[] };
     try {
-      problems = checkExchange(contract, request, reply, payload);
+      checked = checkExchange(contract, request, reply, payload);
     } catch (error) {
-      problems = [`the contract check failed: ${(error as Error).message}`];
+      checked = { path: request.url.split('?')[0], problems: [`the contract check failed: ${(error as Error).message}`] };
     }
-    for (const problem of problems) {
-      violations.push({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, problem });
+    for (const problem of checked.problems) {
+      violations.push({ method: request.method, path: checked.path, status: reply.statusCode, problem });
     }
     return payload;
   });
