@@ -15,7 +15,8 @@ import { join, resolve } from 'node:path';
 import { createApp } from '../src/app.factory';
 import { loadAppConfig } from '../src/config/app-config';
 
-const OUT = resolve(__dirname, '..', 'generated');
+const ROOT = resolve(__dirname, '..');
+const OUT = join(ROOT, 'generated');
 
 async function main(): Promise<void> {
   const app = await createApp(loadAppConfig({ NODE_ENV: 'test', DB_PATH: ':memory:', LOG_LEVEL: 'silent', LOG_REQUESTS: 'false' }));
@@ -28,7 +29,10 @@ async function main(): Promise<void> {
     await app.close();
   }
   if (process.argv.includes('--types')) {
-    execFileSync(process.execPath, [require.resolve('openapi-typescript/bin/cli.js'), join(OUT, 'openapi.json'), '--output', join(OUT, 'onecard-api.d.ts')], {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js'), '--default-non-nullable=false'], {
+      // It reads the input and output from redocly.yaml (x-openapi-ts). A default makes a request
+      // field optional, not present: --default-non-nullable=false.
+      cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }

@@ -4,6 +4,7 @@ import {
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -19,7 +20,7 @@ import { readCardCsvImport, readCardJsonImport } from './card-import';
 import { BalanceView, CardImportDryRunView, CardImportView, CardPageView, CardView, HotlistView } from './card.views';
 import { CardsService } from './cards.service';
 import { ApiErrors, IDEMPOTENT_REPLAYED } from '../common/error.views';
-import { CardListQuery, IssueCardDto, TopUpDto, UpdateCardDto } from './dto/card.dto';
+import { CardListQuery, ImportCardDto, IssueCardDto, TopUpDto, UpdateCardDto } from './dto/card.dto';
 import { Endpoint } from '../openapi/endpoint';
 import { importBodySchema } from '../openapi/schemas';
 
@@ -53,7 +54,8 @@ export class CardsController {
   @RouteConfig({ bodyLimit: IMPORT_BODY_LIMIT_BYTES, ...CSV_BODY })
   @Endpoint('importCards', "Issue up to 10,000 cards from the social security bureau's file, all or nothing", { description: IMPORT_DESCRIPTION })
   @ApiConsumes('application/json', 'text/csv')
-  @ApiBody({ schema: importBodySchema('ImportCardDto', 'a POST /cards body with an optional topUpFen (ImportCardDto)') })
+  @ApiExtraModels(ImportCardDto)
+  @ApiBody({ schema: importBodySchema('ImportCardDto') })
   @ApiCreatedResponse({ type: CardImportView, description: 'every card issued' })
   @ApiOkResponse({ type: CardImportDryRunView, description: '?dryRun=true: the check alone; nothing written' })
   @ApiErrors([400, 409, 413, 415], { 409: { DUPLICATE_CARD: 'someone of the file was issued a card meanwhile; nothing was written' } })

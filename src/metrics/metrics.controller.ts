@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 
 import { MetricsService } from './metrics.service';
 import { Endpoint } from '../openapi/endpoint';
@@ -12,7 +12,8 @@ export class MetricsController {
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @Endpoint('getMetrics', 'Prometheus metrics: taps by decision, reason and region; latency histograms', { access: 'public' })
-  @ApiOkResponse({ schema: { type: 'string' } })
+  @ApiProduces('text/plain; version=0.0.4')
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'the Prometheus text exposition format 0.0.4' })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

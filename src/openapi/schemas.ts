@@ -6,15 +6,19 @@ import { DATE_ONLY, ISO_WITH_OFFSET } from '../common/time';
  * not make a request invalid that the service answers 200, reporting that row or item.
  */
 
-/** An import file: a JSON array of rows, or CSV text with a header row (`content-type: text/csv`). */
-export function importBodySchema(rowSchema: string, row: string) {
+/**
+ * An import file: a JSON array of rows, or CSV text with a header row (`content-type: text/csv`).
+ * A row is `rowSchema`; any other object is read too, and reported as a bad row (400, or 200 with
+ * `?dryRun=true`).
+ */
+export function importBodySchema(rowSchema: string) {
   return {
     oneOf: [
       {
         type: 'array',
         maxItems: 10_000,
-        description: `JSON: up to 10,000 rows, each ${row}; see #/components/schemas/${rowSchema}. A bad row rejects the file (400) or, with ?dryRun=true, is reported in errors`,
-        items: { type: 'object' },
+        description: 'JSON: up to 10,000 rows',
+        items: { anyOf: [{ $ref: `#/components/schemas/${rowSchema}` }, { type: 'object', description: 'a bad row: reported in details (or, with ?dryRun=true, in errors)' }] },
       },
       { type: 'string', description: 'CSV (text/csv, UTF-8): a header row of the same field names, then one row per line' },
     ],

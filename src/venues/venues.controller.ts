@@ -81,7 +81,7 @@ export class VenuesController {
   @RouteConfig({ bodyLimit: IMPORT_BODY_LIMIT_BYTES, ...CSV_BODY })
   @Endpoint('importVenues', 'Bulk import of venues from JSON or CSV, with a dry-run preview', { description: IMPORT_DESCRIPTION })
   @ApiConsumes('application/json', 'text/csv')
-  @ApiBody({ schema: importBodySchema('CreateVenueDto', 'a venue in the POST /venues shape (CreateVenueDto)') })
+  @ApiBody({ schema: importBodySchema('CreateVenueDto') })
   @ApiOkResponse({ type: ImportResultView })
   @ApiErrors([400, 409, 413, 415], {
     400: { VALIDATION_FAILED: 'some row is bad: details name row and field; nothing was written' },
@@ -100,7 +100,16 @@ export class VenuesController {
   @Get('export')
   @Endpoint('exportVenues', 'Every listed venue as CSV (default) or JSON, in the form POST /venues/import takes back unchanged')
   @ApiProduces('text/csv', 'application/json')
-  @ApiOkResponse({ description: 'an attachment named whitelist-v<version>.csv or .json' })
+  @ApiOkResponse({
+    description: 'an attachment named whitelist-v<version>.csv or .json',
+    schema: {
+      oneOf: [
+        { type: 'string', description: 'text/csv: a BOM, a header row, one venue per line' },
+        { type: 'array', items: { $ref: '#/components/schemas/CreateVenueDto' }, description: 'application/json: the rows POST /venues/import takes' },
+      ],
+    },
+    headers: { 'Content-Disposition': { description: 'attachment; filename="whitelist-v<version>.<format>"', schema: { type: 'string' } } },
+  })
   @ApiErrors([400])
   async exportVenues(@Query() query: ExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { version, venues } = await this.venues.exportable();
