@@ -21,7 +21,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setVersion('1')
       .setLicense('UNLICENSED', 'https://spdx.org/licenses/')
       .addServer('/', 'the service that serves this document')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an admin key (ADMIN_API_KEYS) or a terminal key (POST /terminals); not a JWT' }, 'bearer')
+      // addSecurity, not addBearerAuth: that one adds bearerFormat: JWT, and these keys are not JWTs.
+      .addSecurity('bearer', { type: 'http', scheme: 'bearer', description: 'an admin key (ADMIN_API_KEYS) or a terminal key (POST /terminals), an opaque string' })
       // In the order of SPEC's sections, so /docs reads like the contract.
       .addTag('cards', 'The card registry: issue, report lost, replace, top up (SPEC §2)')
       .addTag('venues', 'The venue whitelist (应用清单) and its audit trail (SPEC §3)')

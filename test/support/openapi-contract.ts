@@ -116,34 +116,38 @@ class Contract {
     return (this.document.paths[template] as Record<string, OperationObject> | undefined)?.[method];
   }
 
-  /** Ajv's errors for `value` against `schema`, or undefined when it validates. */
-  check(schema: Schema, value: unknown, coerce = false): string | undefined {
-    const cache = coerce ? this.compiledCoercing : this.compiled;
-    let validate = cache.get(schema);
+  /** Ajv's errors for a body against its schema, or undefined when it validates. */
+  check(schema: Schema, value: unknown): string | undefined {
+    let validate = this.compiled.get(schema);
     if (!validate) {
-      validate = (coerce ? this.coercing : this.ajv).compile(pointAtComponents(schema));
-      cache.set(schema, validate);
+      validate = this.ajv.compile(pointAtComponents(schema));
+      this.compiled.set(schema, validate);
     }
-    if (validate(coerce ? { value } : value)) return undefined;
-    return (validate.errors ?? [])
-      .slice(0, 5)
-      .map((e) => `${(coerce ? e.instancePath.replace(/^\/value/, '') : e.instancePath) || '(root)'} ${e.message ?? ''}`.trim())
-      .join('; ');
+    return validate(value) ? undefined : describeErrors(validate);
   }
 
-  /** The schema with its `#/components/...` references pointing into the shared `openapi` schema. */
-  errorSchema(): Schema {
-    return { $ref: '#/components/schemas/ErrorView' };
+  /** The same for a parameter or header: a string, coerced to the type its schema declares. */
+  checkString(schema: Schema, value: string): string | undefined {
+    let validate = this.compiledCoercing.get(schema);
+    if (!validate) {
+      validate = this.coercing.compile({ type: 'object', properties: { value: pointAtComponents(schema) } });
+      this.compiledCoercing.set(schema, validate);
+    }
+    return validate({ value }) ? undefined : describeErrors(validate, '/value');
   }
+
+  readonly errorSchema: Schema = { $ref: '#/components/schemas/ErrorView' };
+}
+
+function describeErrors(validate: ValidateFunction, root = ''): string {
+  return (validate.errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath.slice(root.length) || '(root)'} ${e.message ?? ''}`.trim())
+    .join('; ');
 }
 
 function pointAtComponents(schema: Schema): Schema {
   return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\/components\//g, '"$ref":"openapi#/components/')) as Schema;
-}
-
-/** Wraps a parameter's schema so that Ajv coerces a query or path string to the type it declares. */
-function asParameter(schema: Schema): Schema {
-  return { type: 'object', properties: { value: schema } };
 }
 
 const contracts = new Map<string, Contract>();
@@ -193,7 +197,7 @@ function problemsOf(contract: Contract, request: FastifyRequest, reply: FastifyR
 
   if (!route || !operation || !METHODS.includes(method)) {
     if (status !== 404 && status !== 405) return [`no operation ${request.method} ${url.pathname} in the document, yet the service answered ${status}`];
-    const problem = body === undefined ? undefined : contract.check(contract.errorSchema(), JSON.parse(body));
+    const problem = body === undefined ? undefined : contract.check(contract.errorSchema, JSON.parse(body));
     return problem ? [`the error body of an unknown route breaks ErrorView: ${problem}`] : [];
   }
   const id = operation.operationId ?? `${method} ${route.template}`;
@@ -224,7 +228,7 @@ function problemsOf(contract: Contract, request: FastifyRequest, reply: FastifyR
       problems.push(`operation ${id} status ${status}: response header ${name} is not documented with a schema`);
       continue;
     }
-    const problem = contract.check(asParameter(documented[1].schema), String(value), true);
+    const problem = contract.checkString(documented[1].schema, String(value));
     if (problem) problems.push(`operation ${id} status ${status}: response header ${name} breaks its schema: ${problem}`);
   }
   for (const [name, header] of Object.entries(response.headers ?? {})) {
@@ -253,7 +257,7 @@ function checkAcceptedRequest(
       if (parameter.required) problems.push(`operation ${id}: the service accepted a request without the required ${parameter.in} parameter ${parameter.name}`);
       continue;
     }
-    const problem = parameter.schema && contract.check(asParameter(parameter.schema), value, true);
+    const problem = parameter.schema && contract.checkString(parameter.schema, value);
     if (problem) problems.push(`operation ${id}: the service accepted a ${parameter.in} parameter ${parameter.name} its schema forbids: ${problem}`);
   }
   for (const name of new Set(url.searchParams.keys())) {
