@@ -28,7 +28,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
       if (!['get', 'put', 'post', 'patch', 'delete'].includes(method)) continue;
       const where = `${method.toUpperCase()} ${path}`;
       const id = operation.operationId;
-      if (!id || id.includes('_')) throw new Error(`OpenAPI: ${where} needs an explicit operationId (Endpoint in src/openapi/endpoint.ts)`);
+      if (!id) throw new Error(`OpenAPI: ${where} needs an explicit operationId (Endpoint in src/openapi/endpoint.ts)`);
       if (seen.has(id)) throw new Error(`OpenAPI: operationId ${id} of ${where} is already used by ${seen.get(id)}`);
       seen.set(id, where);
       const responses = operation.responses as Record<string, ResponseObject>;

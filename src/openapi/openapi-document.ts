@@ -33,7 +33,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .addTag('simulation', 'Integration-test tools; absent with SIM_API=false (SPEC §6)')
       .addTag('operations', 'Health and metrics, without a key (SPEC §7)')
       .build(),
-    { extraModels: [ErrorView] },
+    // No made-up operationIds (Nest's default is `Controller_method`): each one comes from Endpoint.
+    { extraModels: [ErrorView], operationIdFactory: () => '' },
   );
   return completeDocument(document);
 }
