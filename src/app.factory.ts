@@ -17,20 +17,20 @@ import { registerRateLimit } from './common/rate-limit';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { TOKEN_FORM } from './common/forms';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Paths that never read the clock: health, metrics, the OpenAPI pages, the console's files. */
 const CLOCKLESS_ROUTES = /^\/(health|metrics|docs|admin)(\/|\?|-|$)/;
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /**
  * The request id of logs and of the X-Request-Id answer: the caller's when it sends a sane one,
  * else a new UUID, assigned by Fastify before anything else runs.
  */
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && TOKEN_FORM.test(given) ? given : randomUUID();
 }
 
 /**

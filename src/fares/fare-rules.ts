@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { minutesOfClockTime } from './holiday-calendar';
+import { CODE_FORM } from '../common/forms';
 
 /**
  * Fare rules are data: one JSON file per region (`rules/sichuan.json`, `rules/chongqing.json`),
@@ -243,7 +244,7 @@ function readRegion(raw: unknown): RegionFareRules {
 function readNetwork(raw: unknown, path: string): MetroNetworkRules {
   const entry = object(raw, path, ['network', 'city', 'bands', 'beyond', 'capFen', 'maxJourneyMinutes'], ['capFen']);
   const network = entry.network;
-  if (typeof network !== 'string' || !/^[A-Z0-9-]{3,32}$/.test(network)) {
+  if (typeof network !== 'string' || !CODE_FORM.test(network)) {
     bad(`${path}.network`, 'must be a network code of 3–32 characters A-Z, 0-9 or -');
   }
   const city = entry.city;

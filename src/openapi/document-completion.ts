@@ -1,6 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ERROR_MEANINGS, errorResponse } from '../common/error.views';
+import { TOKEN_FORM } from '../common/forms';
 
 /**
  * What every operation shares, added once to the document built from the decorators:
@@ -18,7 +19,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   const components = (document.components ??= {});
   components.headers = {
     ...components.headers,
-    RequestId: { description: 'the request id of the log lines: the caller\'s X-Request-Id when sane, else a new UUID', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$' } },
+    RequestId: { description: 'the request id of the log lines: the caller\'s X-Request-Id when sane, else a new UUID', schema: { type: 'string', pattern: TOKEN_FORM.source } },
     RetryAfter: { description: 'seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
   };
   const seen = new Map<string, string>();

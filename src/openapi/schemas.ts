@@ -1,3 +1,4 @@
+import { CARD_NUMBER_FORM, CODE_FORM, TOKEN_FORM } from '../common/forms';
 import { DATE_ONLY, ISO_WITH_OFFSET } from '../common/time';
 
 /**
@@ -30,6 +31,6 @@ export const TIMESTAMP = { type: String, format: 'date-time', pattern: ISO_WITH_
 /** A calendar date (a business day in Asia/Shanghai). */
 export const DATE = { type: String, format: 'date', pattern: DATE_ONLY.source } as const;
 /** An idempotency key or item id: 1–64 of [A-Za-z0-9._:-]. */
-export const TOKEN = { type: String, pattern: '^[A-Za-z0-9._:-]{1,64}$' } as const;
-export const CARD_NUMBER = { type: String, pattern: '^[A-Z0-9]{9}$', example: 'T00000001' } as const;
-export const VENUE_CODE = { type: String, pattern: '^[A-Z0-9-]{3,32}$', example: 'CD-M1-TFGC' } as const;
+export const TOKEN = { type: String, pattern: TOKEN_FORM.source } as const;
+export const CARD_NUMBER = { type: String, pattern: CARD_NUMBER_FORM.source, example: 'T00000001' } as const;
+export const VENUE_CODE = { type: String, pattern: CODE_FORM.source, example: 'CD-M1-TFGC' } as const;

@@ -14,16 +14,18 @@ import { IssuedTerminalView, TerminalPageView } from './terminal.views';
 import { TerminalsService } from './terminals.service';
 import { ApiErrors } from '../common/error.views';
 import { Endpoint } from '../openapi/endpoint';
+import { CODE_FORM } from '../common/forms';
+import { VENUE_CODE } from '../openapi/schemas';
 
 export class CreateTerminalDto {
-  @ApiProperty({ example: 'CD-M1-TFGC' })
-  @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
+  @ApiProperty(VENUE_CODE)
+  @Matches(CODE_FORM, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
   venueCode: string;
 }
 
 export class TerminalQuery extends PageQuery {
-  @ApiPropertyOptional()
-  @IsOptional() @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
+  @ApiPropertyOptional(VENUE_CODE)
+  @IsOptional() @Matches(CODE_FORM, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
   venueCode?: string;
 }
 

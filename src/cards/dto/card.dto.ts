@@ -4,6 +4,7 @@ import { PageQuery } from '../../common/pagination';
 import { IsNotBefore, IsRealDate, IsSsn } from '../../common/validators';
 import { CARD_STATUSES, CardStatus, CONCESSIONS, Concession } from '../card.entity';
 import { DATE, TOKEN } from '../../openapi/schemas';
+import { TOKEN_FORM } from '../../common/forms';
 
 export class IssueCardDto {
   @ApiProperty({ example: '510104199001011234', pattern: '^\\d{17}[\\dXx]$', description: '18-character resident ID number; never answered in full' })
@@ -62,7 +63,7 @@ export class TopUpDto {
   amountFen: number;
 
   @ApiProperty({ ...TOKEN, example: 'ALIPAY-20250301-0001', description: 'idempotency key: the same reference credits once' })
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'reference must be 1-64 characters of A-Z, a-z, 0-9, . _ : -' })
+  @Matches(TOKEN_FORM, { message: 'reference must be 1-64 characters of A-Z, a-z, 0-9, . _ : -' })
   reference: string;
 }
 

@@ -6,14 +6,15 @@ import { DECLINE_REASONS } from '../tap-decision';
 import { JOURNEY_STATUSES, JourneyStatus } from '../journey.entity';
 import { TAP_ACTIONS, TapAction } from '../tap.entity';
 import { CARD_NUMBER, TIMESTAMP, TOKEN, VENUE_CODE } from '../../openapi/schemas';
+import { CARD_NUMBER_FORM, CODE_FORM, TOKEN_FORM } from '../../common/forms';
 
 export class TapDto {
   @ApiProperty({ ...TOKEN, example: 'GATE7-000123', description: "the terminal's idempotency key: 1-64 of [A-Za-z0-9._:-]" })
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'tapId must be 1-64 characters of A-Z, a-z, 0-9, . _ : -' })
+  @Matches(TOKEN_FORM, { message: 'tapId must be 1-64 characters of A-Z, a-z, 0-9, . _ : -' })
   tapId: string;
 
   @ApiProperty(CARD_NUMBER)
-  @Matches(/^[A-Z0-9]{9}$/, { message: 'cardNumber must be 9 characters of A-Z and 0-9' })
+  @Matches(CARD_NUMBER_FORM, { message: 'cardNumber must be 9 characters of A-Z and 0-9' })
   cardNumber: string;
 
   @ApiProperty({ enum: TAP_ACTIONS })
@@ -25,22 +26,22 @@ export class TapDto {
   occurredAt: string;
 
   @ApiPropertyOptional({ ...VENUE_CODE, description: "required with an admin key; with a terminal key it must be the terminal's venue" })
-  @IsOptional() @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
+  @IsOptional() @Matches(CODE_FORM, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
   venueCode?: string;
 
   @ApiPropertyOptional({ ...TOKEN, example: 'ISBN9787020002207', description: 'required for BORROW and RETURN' })
   @ValidateIf((tap: TapDto) => tap.action === 'BORROW' || tap.action === 'RETURN' || tap.itemId !== undefined)
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'itemId is required for BORROW and RETURN: 1-64 characters of A-Z, a-z, 0-9, . _ : -' })
+  @Matches(TOKEN_FORM, { message: 'itemId is required for BORROW and RETURN: 1-64 characters of A-Z, a-z, 0-9, . _ : -' })
   itemId?: string;
 }
 
 export class TapJournalQuery extends PageQuery {
   @ApiPropertyOptional(CARD_NUMBER)
-  @IsOptional() @Matches(/^[A-Z0-9]{9}$/, { message: 'cardNumber must be 9 characters of A-Z and 0-9' })
+  @IsOptional() @Matches(CARD_NUMBER_FORM, { message: 'cardNumber must be 9 characters of A-Z and 0-9' })
   cardNumber?: string;
 
   @ApiPropertyOptional(VENUE_CODE)
-  @IsOptional() @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
+  @IsOptional() @Matches(CODE_FORM, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
   venueCode?: string;
 
   @ApiPropertyOptional({ enum: ['APPROVED', 'DECLINED'] })

@@ -21,6 +21,7 @@ import { PageQuery } from '../../common/pagination';
 import { IsRealDate } from '../../common/validators';
 import { VENUE_STATUSES, VENUE_TYPES, VenueStatus, VenueType } from '../venue.entity';
 import { DATE } from '../../openapi/schemas';
+import { CODE_FORM } from '../../common/forms';
 
 export class OpeningHoursDto {
   @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, minItems: 1, maxItems: 7, example: [2, 3, 4, 5, 6, 7], description: 'ISO weekdays, 1 = Monday' })
@@ -37,8 +38,8 @@ export class OpeningHoursDto {
 }
 
 export class CreateVenueDto {
-  @ApiProperty({ example: 'CD-M1-TFGC', pattern: '^[A-Z0-9-]{3,32}$' })
-  @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'code must be 3-32 characters of A-Z, 0-9 and -' })
+  @ApiProperty({ example: 'CD-M1-TFGC', pattern: CODE_FORM.source })
+  @Matches(CODE_FORM, { message: 'code must be 3-32 characters of A-Z, 0-9 and -' })
   code: string;
 
   @ApiProperty({ example: '天府广场', minLength: 1, maxLength: 100 })
@@ -89,8 +90,8 @@ export class CreateVenueDto {
   @IsOptional() @IsInt() @Min(0) @Max(100_000)
   fareFen?: number | null;
 
-  @ApiPropertyOptional({ type: String, pattern: '^[A-Z0-9-]{3,32}$', nullable: true, example: 'CHENGDU-METRO', description: 'METRO_STATION: fare network' })
-  @IsOptional() @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'network must be 3-32 characters of A-Z, 0-9 and -' })
+  @ApiPropertyOptional({ type: String, pattern: CODE_FORM.source, nullable: true, example: 'CHENGDU-METRO', description: 'METRO_STATION: fare network' })
+  @IsOptional() @Matches(CODE_FORM, { message: 'network must be 3-32 characters of A-Z, 0-9 and -' })
   network?: string | null;
 
   @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 16, nullable: true, example: '1', description: 'METRO_STATION: line' })
