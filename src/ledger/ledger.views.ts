@@ -3,7 +3,7 @@ import { toShanghaiIso } from '../common/time';
 import type { LedgerEntry } from './ledger-entry.entity';
 
 export class LedgerEntryView {
-  @ApiProperty() id: number;
+  @ApiProperty({ type: 'integer' }) id: number;
   @ApiProperty({ enum: ['TOP_UP', 'METRO_FARE', 'INCOMPLETE_JOURNEY', 'BUS_FARE', 'ENTRY_FEE', 'REPLACEMENT_OUT', 'REPLACEMENT_IN'] }) kind: string;
   @ApiProperty({ description: 'signed: credits positive, charges negative' }) amountFen: number;
   @ApiProperty() balanceAfterFen: number;

@@ -9,7 +9,7 @@ import { Endpoint } from '../openapi/endpoint';
 class SettlementLineView {
   @ApiProperty({ enum: ['SICHUAN', 'CHONGQING'] }) issuerRegion: string;
   @ApiProperty({ enum: ['SICHUAN', 'CHONGQING'] }) acquirerRegion: string;
-  @ApiProperty() count: number;
+  @ApiProperty({ type: 'integer' }) count: number;
   @ApiProperty() amountFen: number;
 }
 
@@ -23,7 +23,7 @@ class SettlementView {
   @ApiProperty({ example: '2025-03-01' }) date: string;
   @ApiProperty({ type: [SettlementLineView] }) lines: SettlementLineView[];
   @ApiProperty({ type: [NetPositionView] }) net: NetPositionView[];
-  @ApiProperty({ description: 'approved taps of a card at a venue of the other region' }) crossRegionTaps: number;
+  @ApiProperty({ type: 'integer', description: 'approved taps of a card at a venue of the other region' }) crossRegionTaps: number;
 }
 
 @ApiTags('money')
