@@ -55,7 +55,7 @@ export class CardsController {
   @Endpoint('importCards', "Issue up to 10,000 cards from the social security bureau's file, all or nothing", { description: IMPORT_DESCRIPTION })
   @ApiConsumes('application/json', 'text/csv')
   @ApiExtraModels(ImportCardDto)
-  @ApiBody({ schema: importBodySchema('ImportCardDto') })
+  @ApiBody({ schema: importBodySchema(ImportCardDto) })
   @ApiCreatedResponse({ type: CardImportView, description: 'every card issued' })
   @ApiOkResponse({ type: CardImportDryRunView, description: '?dryRun=true: the check alone; nothing written' })
   @ApiErrors([400, 409, 413, 415], { 409: { DUPLICATE_CARD: 'someone of the file was issued a card meanwhile; nothing was written' } })

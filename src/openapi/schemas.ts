@@ -1,25 +1,29 @@
+import type { Type } from '@nestjs/common';
+import { getSchemaPath } from '@nestjs/swagger';
 import { CARD_NUMBER_FORM, CODE_FORM, TOKEN_FORM } from '../common/forms';
 import { DATE_ONLY, ISO_WITH_OFFSET } from '../common/time';
 
 /**
- * Schemas of request bodies that class decorators cannot express. A row or item the service
- * answers one by one (a dry-run import row, a batch tap) is described loosely: the document must
- * not make a request invalid that the service answers 200, reporting that row or item.
+ * Pieces of the OpenAPI document that the DTOs and controllers share: the forms of timestamps,
+ * dates and identifiers (from the same definitions the validators use), and the import bodies.
+ * A row or item the service answers one by one (a dry-run import row, a batch tap) is described
+ * loosely: the document must not make a request invalid that the service answers 200, reporting
+ * that row or item.
  */
 
 /**
  * An import file: a JSON array of rows, or CSV text with a header row (`content-type: text/csv`).
- * A row is `rowSchema`; any other object is read too, and reported as a bad row (400, or 200 with
+ * A row is a `row`; any other object is read too, and reported as a bad row (400, or 200 with
  * `?dryRun=true`).
  */
-export function importBodySchema(rowSchema: string) {
+export function importBodySchema(row: Type<unknown>) {
   return {
     oneOf: [
       {
         type: 'array',
         maxItems: 10_000,
         description: 'JSON: up to 10,000 rows',
-        items: { anyOf: [{ $ref: `#/components/schemas/${rowSchema}` }, { type: 'object', description: 'a bad row: reported in details (or, with ?dryRun=true, in errors)' }] },
+        items: { anyOf: [{ $ref: getSchemaPath(row) }, { type: 'object', description: 'a bad row: reported in details (or, with ?dryRun=true, in errors)' }] },
       },
       { type: 'string', description: 'CSV (text/csv, UTF-8): a header row of the same field names, then one row per line' },
     ],

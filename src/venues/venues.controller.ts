@@ -81,7 +81,7 @@ export class VenuesController {
   @RouteConfig({ bodyLimit: IMPORT_BODY_LIMIT_BYTES, ...CSV_BODY })
   @Endpoint('importVenues', 'Bulk import of venues from JSON or CSV, with a dry-run preview', { description: IMPORT_DESCRIPTION })
   @ApiConsumes('application/json', 'text/csv')
-  @ApiBody({ schema: importBodySchema('CreateVenueDto') })
+  @ApiBody({ schema: importBodySchema(CreateVenueDto) })
   @ApiOkResponse({ type: ImportResultView })
   @ApiErrors([400, 409, 413, 415], {
     400: { VALIDATION_FAILED: 'some row is bad: details name row and field; nothing was written' },
