@@ -27,6 +27,7 @@ const document = {
         },
       },
     },
+    '/bare': { get: { responses: { '204': { description: 'nothing' } } } },
     '/things/{id}': {
       get: {
         operationId: 'getThing',
@@ -54,6 +55,7 @@ describe('the OpenAPI contract check of the e2e suite', () => {
       if (answer === 'bad-request') return reply.code(400).send({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'm' });
       return reply.code(201).send({ id: 'a', reason: null });
     });
+    app.get('/bare', async (_request, reply) => reply.code(204).send());
     app.get('/things/:id', async (_request, reply) => reply.type('application/json').send({ id: 'a' }));
     await app.ready();
   });
@@ -89,6 +91,11 @@ describe('the OpenAPI contract check of the e2e suite', () => {
     expect(problems()).toEqual([expect.stringMatching(/accepted a body its schema forbids: \(root\) must NOT have additional properties; \/size must be integer$/)]);
     await post('?answer=bad-request', { size: 'big' });
     expect(problems()).toEqual([]);
+  });
+
+  it('names an operation without an operationId, and how to give it one', async () => {
+    await app.inject({ method: 'GET', url: '/bare' });
+    expect(problems()).toEqual(['GET /bare 204: operation GET /bare has no operationId: declare it with @Endpoint(operationId, summary, {access}) (src/openapi/endpoint.ts)']);
   });
 
   it('names a media type the document does not list, a path parameter it forbids, and an unknown route', async () => {

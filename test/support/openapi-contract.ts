@@ -200,8 +200,11 @@ function problemsOf(contract: Contract, request: FastifyRequest, reply: FastifyR
     const problem = body === undefined ? undefined : contract.check(contract.errorSchema, JSON.parse(body));
     return problem ? [`the error body of an unknown route breaks ErrorView: ${problem}`] : [];
   }
-  const id = operation.operationId ?? `${method} ${route.template}`;
+  const id = operation.operationId ?? `${request.method} ${route.template}`;
   const problems: string[] = [];
+  if (!operation.operationId) {
+    problems.push(`operation ${id} has no operationId: declare it with @Endpoint(operationId, summary, {access}) (src/openapi/endpoint.ts)`);
+  }
 
   const response = responseFor(contract, operation, status);
   if (!response) {
