@@ -96,7 +96,7 @@ class Contract {
       const match = route.pattern.exec(pathname);
       if (!match) continue;
       const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1])));
+      route.names.forEach((name, i) => (params[name] = decodeSegment(match[i + 1])));
       return { template: route.template, params };
     }
     return undefined;
@@ -146,6 +146,15 @@ function describeErrors(validate: ValidateFunction, root = ''): string {
     .join('; ');
 }
 
+/** A path segment as the router reads it; a malformed escape stays as sent (the service refuses it). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function pointAtComponents(schema: Schema): Schema {
   return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\/components\//g, '"$ref":"openapi#/components/')) as Schema;
 }
@@ -182,14 +191,19 @@ function responseFor(contract: Contract, operation: OperationObject, status: num
 function checkExchange(contract: Contract, request: FastifyRequest, reply: FastifyReply, payload: unknown): { path: string; problems: string[] } {
   const url = new URL(request.url, 'http://service');
   const route = contract.route(url.pathname);
-  return { path: route?.template ?? url.pathname, problems: problemsOf(contract, request, reply, payload) };
+  return { path: route?.template ?? url.pathname, problems: problemsOf(contract, url, route, request, reply, payload) };
 }
 
-function problemsOf(contract: Contract, request: FastifyRequest, reply: FastifyReply, payload: unknown): string[] {
-  const url = new URL(request.url, 'http://service');
+function problemsOf(
+  contract: Contract,
+  url: URL,
+  route: { template: string; params: Record<string, string> } | undefined,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+): string[] {
   const status = reply.statusCode;
   const method = request.method.toLowerCase();
-  const route = contract.route(url.pathname);
   const operation = route && contract.operation(route.template, method);
   const headers = reply.getHeaders();
   const contentType = String(headers['content-type'] ?? '');
