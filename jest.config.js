@@ -5,6 +5,13 @@ module.exports = {
   testTimeout: 30000,
   projects: [
     { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/src/**/*.spec.ts'] },
-    { displayName: 'e2e', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // The OpenAPI contract check of every exchange (test/support/openapi-contract.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/support/contract-setup.ts'],
+    },
   ],
 };

@@ -1,7 +1,8 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
@@ -15,20 +16,21 @@ import { createLogger, NestPinoLogger, RequestLogController } from './common/log
 import { registerRateLimit } from './common/rate-limit';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { TOKEN_FORM } from './common/forms';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Paths that never read the clock: health, metrics, the OpenAPI pages, the console's files. */
 const CLOCKLESS_ROUTES = /^\/(health|metrics|docs|admin)(\/|\?|-|$)/;
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /**
  * The request id of logs and of the X-Request-Id answer: the caller's when it sends a sane one,
  * else a new UUID, assigned by Fastify before anything else runs.
  */
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && TOKEN_FORM.test(given) ? given : randomUUID();
 }
 
 /**
@@ -36,7 +38,13 @@ function requestIdOf(req: IncomingMessage): string {
  * guard (registered in AppModule), OpenAPI at /docs, metrics of every request. `main.ts`, the
  * e2e specs and the embedding API all start here.
  */
-export async function createApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
+export interface CreateAppOptions {
+  logDestination?: DestinationStream;
+  /** Called before the app is ready, e.g. to add Fastify hooks: the e2e suite's contract check. */
+  observe?: (fastify: FastifyInstance, document: OpenAPIObject) => void;
+}
+
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -87,25 +95,9 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
       done();
     });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('OneCard Simulator')
-      .setDescription('Back office in miniature of the Sichuan–Chongqing one-card scheme (一卡走川渝)')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'admin key or terminal key' })
-      // In the order of SPEC's sections, so /docs reads like the contract.
-      .addTag('cards', 'The card registry: issue, report lost, replace, top up (SPEC §2)')
-      .addTag('venues', 'The venue whitelist (应用清单) and its audit trail (SPEC §3)')
-      .addTag('taps', 'Tap decisions, the journal, decline reasons and metro journeys (SPEC §4)')
-      .addTag('terminals', 'Terminals and their keys (SPEC §3)')
-      .addTag('whitelist', 'Parameter download for terminals: whitelist and hotlist (SPEC §3)')
-      .addTag('money', 'Fare rules and clearing (SPEC §5)')
-      .addTag('simulation', 'Integration-test tools; absent with SIM_API=false (SPEC §6)')
-      .addTag('operations', 'Health and metrics, without a key (SPEC §7)')
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  options.observe?.(fastify, document);
 
   if (config.adminKeysDefaulted) {
     new NestLogger('Auth').warn('ADMIN_API_KEYS is not set: accepting the development admin key; set ADMIN_API_KEYS to choose the keys');

@@ -2,15 +2,21 @@ import { TAP_EXAMPLE_NOW } from '../src/taps/tap.views';
 import { bearer, expectError, local, TUESDAY } from './support/factories';
 import { ADMIN, freezeClock, newCard, startTestApp, tap, TestApp } from './support/test-app';
 
+interface OpenApiSchema {
+  $ref?: string;
+  allOf?: { $ref?: string; properties?: { code?: { enum?: string[] } } }[];
+}
 interface OpenApiOperation {
+  operationId?: string;
   summary?: string;
   tags?: string[];
   parameters?: { in: string; name: string }[];
   requestBody?: { content: Record<string, { schema: { $ref?: string }; examples?: Record<string, { value: Record<string, unknown> }> }> };
-  responses: Record<string, { content?: Record<string, { schema: { $ref?: string }; examples?: Record<string, { value: Record<string, unknown> }> }> }>;
+  responses: Record<string, { content?: Record<string, { schema: OpenApiSchema; examples?: Record<string, { value: Record<string, unknown> }> }> }>;
   security?: unknown[];
 }
 type OpenApiDocument = {
+  servers?: { url: string }[];
   tags?: { name: string }[];
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>; securitySchemes?: Record<string, unknown> };
@@ -127,7 +133,13 @@ describe('operations: health, metrics, OpenAPI and the simulated clock', () => {
       Object.entries(doc.paths).flatMap(([path, methods]) =>
         Object.entries(methods).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation })),
       );
-    const errorSchema = (operation: OpenApiOperation, status: string) => operation.responses[status]?.content?.['application/json']?.schema.$ref;
+    /** The error schema of a status: ErrorView itself, or ErrorView with its `code` narrowed to the operation's codes. */
+    const errorSchema = (operation: OpenApiOperation, status: string) => {
+      const schema = operation.responses[status]?.content?.['application/json']?.schema;
+      return schema?.$ref ?? schema?.allOf?.[0]?.$ref;
+    };
+    const errorCodes = (operation: OpenApiOperation, status: string): unknown =>
+      operation.responses[status]?.content?.['application/json']?.schema.allOf?.[1]?.properties?.code?.enum;
 
     it('gives every operation a summary and a tag, the tags in the order of the SPEC', () => {
       expect(doc.tags?.map((tag) => tag.name)).toEqual(['cards', 'venues', 'taps', 'terminals', 'whitelist', 'money', 'simulation', 'operations']);
@@ -141,7 +153,7 @@ describe('operations: health, metrics, OpenAPI and the simulated clock', () => {
       for (const { name, operation } of operations()) {
         const takesInput = operation.requestBody !== undefined || (operation.parameters ?? []).some((p) => p.in === 'query');
         if (takesInput && errorSchema(operation, '400') !== '#/components/schemas/ErrorView') missing.push(`${name} 400`);
-        if (operation.security && errorSchema(operation, '401') !== '#/components/schemas/ErrorView') missing.push(`${name} 401`);
+        if (operation.security?.length && errorSchema(operation, '401') !== '#/components/schemas/ErrorView') missing.push(`${name} 401`);
         for (const status of Object.keys(operation.responses).filter((s) => /^4/.test(s))) {
           if (errorSchema(operation, status) !== '#/components/schemas/ErrorView') missing.push(`${name} ${status} schema`);
         }
@@ -150,6 +162,22 @@ describe('operations: health, metrics, OpenAPI and the simulated clock', () => {
       expect(Object.keys(doc.components.schemas.ErrorView.properties ?? {})).toEqual(['statusCode', 'code', 'message', 'details']);
       expect(doc.components.schemas.ErrorView.required).toEqual(['statusCode', 'code', 'message']);
       expect(Object.keys(doc.components.schemas.ErrorDetailView.properties ?? {})).toEqual(['field', 'message', 'constraint', 'row']);
+    });
+
+    it('names the error codes of each status, gives every operation a unique operationId, and marks the public ones security: []', () => {
+      const { post } = doc.paths['/cards'];
+      expect(errorCodes(post, '409')).toEqual(['DUPLICATE_CARD']);
+      expect(errorCodes(post, '400')).toEqual(['VALIDATION_FAILED']);
+      expect(errorCodes(doc.paths['/cards/{cardNumber}/top-ups'].post, '409')).toEqual(['CARD_NOT_ACTIVE', 'IDEMPOTENCY_CONFLICT']);
+      expect(errorCodes(doc.paths['/taps'].post, '503')).toEqual(['INJECTED_FAULT', 'SERVICE_UNAVAILABLE']);
+      const ids = operations().map(({ operation }) => operation.operationId);
+      expect(ids.filter((id) => !id || !/^[a-z][A-Za-z]+$/.test(id))).toEqual([]);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([doc.paths['/taps'].post.operationId, doc.paths['/taps/batch'].post.operationId, post.operationId]).toEqual(['recordTap', 'recordTapBatch', 'issueCard']);
+      const publicOperations = operations().filter(({ operation }) => operation.security?.length === 0).map(({ name }) => name);
+      expect(publicOperations.sort()).toEqual(['GET /health', 'GET /metrics']);
+      expect(operations().filter(({ operation }) => operation.security === undefined)).toEqual([]);
+      expect(doc.servers?.length).toBeGreaterThan(0);
     });
 
     it('gives POST /taps examples that are true: each request, posted on the seed data, gets the answer shown beside it', async () => {

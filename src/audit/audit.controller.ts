@@ -1,11 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { AuditEntity } from './audit-entry.entity';
 import { AuditService } from './audit.service';
 import { AuditPageView } from './audit.views';
 import { ApiErrors } from '../common/error.views';
+import { Endpoint } from '../openapi/endpoint';
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['venue', 'card', 'terminal'] })
@@ -18,15 +19,14 @@ export class AuditQuery extends PageQuery {
 }
 
 @ApiTags('venues')
-@ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Who changed what, when, before and after, for every venue, card and terminal change' })
+  @Endpoint('listAuditEntries', 'Who changed what, when, before and after, for every venue, card and terminal change')
   @ApiOkResponse({ type: AuditPageView })
-  @ApiErrors([400, 401, 403])
+  @ApiErrors([400])
   list(@Query() query: AuditQuery) {
     return this.audit.list(query);
   }

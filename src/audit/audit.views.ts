@@ -3,7 +3,7 @@ import { toShanghaiIso } from '../common/time';
 import type { AuditEntity, AuditEntry } from './audit-entry.entity';
 
 export class AuditEntryView {
-  @ApiProperty() id: number;
+  @ApiProperty({ type: 'integer' }) id: number;
   @ApiProperty({ enum: ['venue', 'card', 'terminal'] }) entity: AuditEntity;
   @ApiProperty({ description: 'venue code, card number or terminal id' }) key: string;
   @ApiProperty({ example: 'UPDATE' }) action: string;

@@ -29,7 +29,7 @@ export class BalanceView {
 }
 
 export class HotlistView {
-  @ApiProperty() version: number;
+  @ApiProperty({ type: 'integer' }) version: number;
   @ApiProperty({ type: [String], description: 'cards to refuse: TEMP_LOST, LOST or CANCELLED' }) add: string[];
   @ApiProperty({ type: [String], description: 'cards back to ACTIVE' }) remove: string[];
 }
@@ -44,7 +44,7 @@ export class CardImportView {
 }
 
 export class ImportRowErrorView {
-  @ApiProperty() row: number;
+  @ApiProperty({ type: 'integer' }) row: number;
   @ApiProperty() field: string;
   @ApiProperty() message: string;
   @ApiProperty({ example: 'ssnCheckCharacter' }) constraint: string;
@@ -52,8 +52,8 @@ export class ImportRowErrorView {
 
 export class CardImportDryRunView {
   @ApiProperty({ enum: [true] }) dryRun: true;
-  @ApiProperty({ description: 'data rows read' }) rows: number;
-  @ApiProperty() errorCount: number;
+  @ApiProperty({ type: 'integer', description: 'data rows read' }) rows: number;
+  @ApiProperty({ type: 'integer' }) errorCount: number;
   @ApiProperty({ type: [ImportRowErrorView], description: 'the bad rows (at most 1,000); empty when the file would import' }) errors: ImportRowErrorView[];
 }
 

@@ -1,18 +1,15 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
   ApiExtraModels,
   ApiOkResponse,
-  ApiOperation,
   ApiTags,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Access, Actor } from '../auth/access.decorator';
+import { Actor } from '../auth/access.decorator';
 import { CSV_BODY } from '../common/body-parsing';
 import { PageQuery } from '../common/pagination';
 import { LedgerService } from '../ledger/ledger.service';
@@ -22,8 +19,10 @@ import { ImportQuery, SinceQuery } from '../venues/venues.controller';
 import { readCardCsvImport, readCardJsonImport } from './card-import';
 import { BalanceView, CardImportDryRunView, CardImportView, CardPageView, CardView, HotlistView } from './card.views';
 import { CardsService } from './cards.service';
-import { ApiErrors } from '../common/error.views';
+import { ApiErrors, IDEMPOTENT_REPLAYED } from '../common/error.views';
 import { CardListQuery, ImportCardDto, IssueCardDto, TopUpDto, UpdateCardDto } from './dto/card.dto';
+import { Endpoint } from '../openapi/endpoint';
+import { importBodySchema } from '../openapi/schemas';
 
 const IMPORT_DESCRIPTION = [
   'A JSON array of POST /cards bodies, each with an optional `topUpFen` (1..MAX_BALANCE_FEN, credited as a TOP_UP ledger entry',
@@ -36,8 +35,6 @@ const IMPORT_DESCRIPTION = [
 ].join(' ');
 
 @ApiTags('cards')
-@ApiBearerAuth()
-@ApiErrors([401, 403])
 @Controller('cards')
 export class CardsController {
   constructor(
@@ -46,22 +43,22 @@ export class CardsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Issue a social security card with the transport function' })
+  @Endpoint('issueCard', 'Issue a social security card with the transport function')
   @ApiCreatedResponse({ type: CardView })
-  @ApiErrors([400, 409], { 409: 'DUPLICATE_CARD: this person already holds an ACTIVE or TEMP_LOST card' })
+  @ApiErrors([400, 409], { 409: { DUPLICATE_CARD: 'this person already holds an ACTIVE or TEMP_LOST card' } })
   issue(@Body() dto: IssueCardDto, @Actor() actor: string) {
     return this.cards.issue(dto, actor);
   }
 
   @Post('import')
   @RouteConfig({ bodyLimit: IMPORT_BODY_LIMIT_BYTES, ...CSV_BODY })
-  @ApiOperation({ summary: "Issue up to 10,000 cards from the social security bureau's file, all or nothing", description: IMPORT_DESCRIPTION })
+  @Endpoint('importCards', "Issue up to 10,000 cards from the social security bureau's file, all or nothing", { description: IMPORT_DESCRIPTION })
   @ApiConsumes('application/json', 'text/csv')
   @ApiExtraModels(ImportCardDto)
-  @ApiBody({ schema: { oneOf: [{ type: 'array', maxItems: 10_000, items: { $ref: getSchemaPath(ImportCardDto) } }, { type: 'string' }] } })
+  @ApiBody({ schema: importBodySchema(ImportCardDto) })
   @ApiCreatedResponse({ type: CardImportView, description: 'every card issued' })
   @ApiOkResponse({ type: CardImportDryRunView, description: '?dryRun=true: the check alone; nothing written' })
-  @ApiErrors([400, 409, 413, 415], { 409: 'DUPLICATE_CARD: someone of the file was issued a card meanwhile; nothing was written' })
+  @ApiErrors([400, 409, 413, 415], { 409: { DUPLICATE_CARD: 'someone of the file was issued a card meanwhile; nothing was written' } })
   async importCards(
     @Body() body: unknown,
     @Query() query: ImportQuery,
@@ -77,7 +74,7 @@ export class CardsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Cards by region and status' })
+  @Endpoint('listCards', 'Cards by region and status')
   @ApiOkResponse({ type: CardPageView })
   @ApiErrors([400])
   list(@Query() query: CardListQuery) {
@@ -85,7 +82,7 @@ export class CardsController {
   }
 
   @Get(':cardNumber')
-  @ApiOperation({ summary: 'One card, with its status and balance' })
+  @Endpoint('getCard', 'One card, with its status and balance')
   @ApiOkResponse({ type: CardView })
   @ApiErrors([404])
   get(@Param('cardNumber') cardNumber: string) {
@@ -93,20 +90,20 @@ export class CardsController {
   }
 
   @Patch(':cardNumber')
-  @ApiOperation({ summary: 'Report lost (TEMP_LOST, LOST), reactivate, cancel; switch transport; set concession' })
+  @Endpoint('updateCard', 'Report lost (TEMP_LOST, LOST), reactivate, cancel; switch transport; set concession')
   @ApiOkResponse({ type: CardView })
-  @ApiErrors([400, 404, 409], { 409: 'INVALID_TRANSITION: a status move the card cannot make' })
+  @ApiErrors([400, 404, 409], { 409: { INVALID_TRANSITION: 'a status move the card cannot make' } })
   update(@Param('cardNumber') cardNumber: string, @Body() dto: UpdateCardDto, @Actor() actor: string) {
     return this.cards.update(cardNumber, dto, actor);
   }
 
   @Post(':cardNumber/top-ups')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Credit the transit account; the same reference credits once' })
-  @ApiOkResponse({ type: BalanceView, headers: { 'Idempotent-Replayed': { description: 'true when the reference was already credited' } } })
+  @Endpoint('topUpCard', 'Credit the transit account; the same reference credits once')
+  @ApiOkResponse({ type: BalanceView, headers: { 'Idempotent-Replayed': IDEMPOTENT_REPLAYED } })
   @ApiErrors([400, 404, 409, 422], {
-    409: 'CARD_NOT_ACTIVE: the card is not ACTIVE; IDEMPOTENCY_CONFLICT: the reference was used for another card or amount',
-    422: 'BALANCE_LIMIT: the balance would exceed MAX_BALANCE_FEN',
+    409: { CARD_NOT_ACTIVE: 'the card is not ACTIVE', IDEMPOTENCY_CONFLICT: 'the reference was used for another card or amount' },
+    422: { BALANCE_LIMIT: 'the balance would exceed MAX_BALANCE_FEN' },
   })
   async topUp(
     @Param('cardNumber') cardNumber: string,
@@ -119,15 +116,15 @@ export class CardsController {
   }
 
   @Post(':cardNumber/replacement')
-  @ApiOperation({ summary: 'Replace a card: the old one becomes LOST, the balance moves to the new number' })
+  @Endpoint('replaceCard', 'Replace a card: the old one becomes LOST, the balance moves to the new number')
   @ApiCreatedResponse({ type: CardView })
-  @ApiErrors([404, 409], { 409: 'INVALID_TRANSITION: the card is CANCELLED or already replaced' })
+  @ApiErrors([404, 409], { 409: { INVALID_TRANSITION: 'the card is CANCELLED or already replaced' } })
   replace(@Param('cardNumber') cardNumber: string, @Actor() actor: string) {
     return this.cards.replace(cardNumber, actor);
   }
 
   @Get(':cardNumber/ledger')
-  @ApiOperation({ summary: 'Every balance change of the card, oldest first' })
+  @Endpoint('getCardLedger', 'Every balance change of the card, oldest first')
   @ApiOkResponse({ type: LedgerPageView })
   @ApiErrors([400, 404])
   async ledgerOf(@Param('cardNumber') cardNumber: string, @Query() query: PageQuery) {
@@ -137,16 +134,14 @@ export class CardsController {
 }
 
 @ApiTags('whitelist')
-@ApiBearerAuth()
 @Controller('hotlist')
 export class HotlistController {
   constructor(private readonly cards: CardsService) {}
 
   @Get()
-  @Access('admin-or-terminal')
-  @ApiOperation({ summary: 'Parameter download: cards to refuse offline (add) and cards back to ACTIVE (remove) since a version' })
+  @Endpoint('getHotlist', 'Parameter download: cards to refuse offline (add) and cards back to ACTIVE (remove) since a version', { access: 'admin-or-terminal' })
   @ApiOkResponse({ type: HotlistView })
-  @ApiErrors([400, 401])
+  @ApiErrors([400])
   get(@Query() query: SinceQuery) {
     return this.cards.hotlist(query.since ?? 0);
   }

@@ -20,6 +20,7 @@ import { Card } from './card.entity';
 import { CardImportDryRunView, CardImportView, CardView, HotlistView, toCardView } from './card.views';
 import { CardListQuery, IssueCardDto, TopUpDto, UpdateCardDto } from './dto/card.dto';
 import { checkSsn, hashSsn } from './ssn';
+import { CARD_NUMBER_FORM } from '../common/forms';
 
 /** Keys per look-up statement, and audit records per INSERT: well inside both dialects' parameter limits. */
 const LOOKUP_CHUNK = 5_000;
@@ -130,7 +131,7 @@ export class CardsService {
 
   async list(query: CardListQuery): Promise<Page<CardView>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor(query.cursor, [/^[A-Z0-9]{9}$/]);
+    const after = decodeCursor(query.cursor, [CARD_NUMBER_FORM]);
     const qb = this.cards.createQueryBuilder('c').orderBy('c.cardNumber', 'ASC').take(limit + 1);
     if (query.region) qb.andWhere('c.region = :region', { region: query.region });
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });

@@ -5,11 +5,11 @@ import { validationFailed } from './errors';
 
 /** `limit` (default 50, max 500) and an opaque `cursor`, as every list takes them. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ maxLength: 512, description: 'nextCursor of the previous page' })
   @IsOptional() @IsString() @MaxLength(512)
   cursor?: string;
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isRealDate } from '../common/time';
 import { minutesOfClockTime } from './holiday-calendar';
+import { CODE_FORM } from '../common/forms';
 
 /**
  * Fare rules are data: one JSON file per region (`rules/sichuan.json`, `rules/chongqing.json`),
@@ -314,7 +315,7 @@ function readRuleSet(raw: unknown, path: string, region: Region): RuleSet {
 function readNetwork(raw: unknown, path: string): NetworkRules {
   const entry = object(raw, path, ['network', 'city', 'bands', 'beyond', 'capFen', 'highestFareFen', 'timeLimitMinutes'], ['capFen']);
   const network = entry.network;
-  if (typeof network !== 'string' || !/^[A-Z0-9-]{3,32}$/.test(network) || network === BUS) {
+  if (typeof network !== 'string' || !CODE_FORM.test(network) || network === BUS) {
     bad(`${path}.network`, `must be a network code of 3–32 characters A-Z, 0-9 or - (not ${BUS})`);
   }
   const city = entry.city;

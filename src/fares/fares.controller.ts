@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { Access } from '../auth/access.decorator';
 import { IsRealDate } from '../common/validators';
 import { FaresService } from './fares.service';
-import { ApiErrors } from '../common/error.views';
+
+import { Endpoint } from '../openapi/endpoint';
 
 export class FareRulesQuery {
   @ApiPropertyOptional({ example: '2025-09-01', description: 'business day: only the rule sets in force that day (one per region)' })
@@ -28,16 +28,13 @@ class RuleSetListView {
 }
 
 @ApiTags('money')
-@ApiBearerAuth()
 @Controller('fare-rules')
 export class FaresController {
   constructor(private readonly fares: FaresService) {}
 
   @Get()
-  @Access('admin-or-terminal')
-  @ApiOperation({ summary: 'The fare rule sets, each with its period; with ?on=DATE the ones in force that day' })
+  @Endpoint('listFareRules', 'The fare rule sets, each with its period; with ?on=DATE the ones in force that day', { access: 'admin-or-terminal' })
   @ApiOkResponse({ type: RuleSetListView })
-  @ApiErrors([400, 401])
   list(@Query() query: FareRulesQuery) {
     return { items: this.fares.ruleSets(query.on) };
   }

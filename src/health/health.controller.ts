@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Access } from '../auth/access.decorator';
+
+import { Endpoint } from '../openapi/endpoint';
 
 @ApiTags('operations')
 @Controller('health')
@@ -12,9 +13,8 @@ export class HealthController {
   ) {}
 
   @Get()
-  @Access('public')
   @HealthCheck()
-  @ApiOperation({ summary: 'Up when the database answers' })
+  @Endpoint('checkHealth', 'Up when the database answers', { access: 'public' })
   check() {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
   }

@@ -3,7 +3,7 @@ import { toShanghaiIso } from '../common/time';
 import { LEDGER_KINDS, type LedgerEntry } from './ledger-entry.entity';
 
 export class LedgerEntryView {
-  @ApiProperty() id: number;
+  @ApiProperty({ type: 'integer' }) id: number;
   @ApiProperty({ enum: LEDGER_KINDS }) kind: string;
   @ApiProperty({ description: 'signed: credits positive, charges negative' }) amountFen: number;
   @ApiProperty() balanceAfterFen: number;

@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '../auth/access.decorator';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+
 import { MetricsService } from './metrics.service';
+import { Endpoint } from '../openapi/endpoint';
 
 @ApiTags('operations')
 @Controller('metrics')
@@ -9,10 +10,10 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
-  @Access('public')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics: taps by decision, reason and region; latency histograms' })
-  @ApiOkResponse({ schema: { type: 'string' } })
+  @Endpoint('getMetrics', 'Prometheus metrics: taps by decision, reason and region; latency histograms', { access: 'public' })
+  @ApiProduces('text/plain; version=0.0.4')
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'the Prometheus text exposition format 0.0.4' })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

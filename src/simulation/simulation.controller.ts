@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Clock } from '../common/clock';
 import { toShanghaiIso } from '../common/time';
 import { regionOfIssuer } from '../cards/card-rules';
@@ -8,11 +8,10 @@ import { SeedService } from '../seed/seed.service';
 import { AdvanceClockDto, ClockView, FaultsDto, FaultsView, MagicCardListView, SetClockDto } from './dto/simulation.dto';
 import { SimulationState } from './simulation-state';
 import { ApiErrors } from '../common/error.views';
+import { Endpoint } from '../openapi/endpoint';
 
 /** Integration-test tools; not mounted at all when SIM_API=false (every route answers 404). */
 @ApiTags('simulation')
-@ApiBearerAuth()
-@ApiErrors([401, 403])
 @Controller('sim')
 export class SimulationController {
   constructor(
@@ -22,14 +21,14 @@ export class SimulationController {
   ) {}
 
   @Get('clock')
-  @ApiOperation({ summary: "The service's now, and whether it is frozen" })
+  @Endpoint('getSimClock', "The service's now, and whether it is frozen")
   @ApiOkResponse({ type: ClockView })
   getClock(): ClockView {
     return this.clockView();
   }
 
   @Put('clock')
-  @ApiOperation({ summary: "Freeze the service's now at an instant" })
+  @Endpoint('setSimClock', "Freeze the service's now at an instant")
   @ApiOkResponse({ type: ClockView })
   @ApiErrors([400])
   async setClock(@Body() dto: SetClockDto): Promise<ClockView> {
@@ -39,7 +38,7 @@ export class SimulationController {
 
   @Post('clock/advance')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Move now forward, freezing it there if it was running' })
+  @Endpoint('advanceSimClock', 'Move now forward, freezing it there if it was running')
   @ApiOkResponse({ type: ClockView })
   @ApiErrors([400])
   async advance(@Body() dto: AdvanceClockDto): Promise<ClockView> {
@@ -48,7 +47,7 @@ export class SimulationController {
   }
 
   @Delete('clock')
-  @ApiOperation({ summary: 'Back to real time' })
+  @Endpoint('releaseSimClock', 'Back to real time')
   @ApiOkResponse({ type: ClockView })
   async release(): Promise<ClockView> {
     await this.clock.release();
@@ -56,7 +55,7 @@ export class SimulationController {
   }
 
   @Get('magic-cards')
-  @ApiOperation({ summary: 'The seeded magic cards, each with the decision or reason it is there to produce' })
+  @Endpoint('listMagicCards', 'The seeded magic cards, each with the decision or reason it is there to produce')
   @ApiOkResponse({ type: MagicCardListView })
   magicCards(): MagicCardListView {
     return {
@@ -72,7 +71,7 @@ export class SimulationController {
 
   @Post('reset')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Wipe everything and reload the seed data (venues, fare rules, magic cards); faults are cleared, the clock is kept' })
+  @Endpoint('resetSimulation', 'Wipe everything and reload the seed data (venues, fare rules, magic cards); faults are cleared, the clock is kept')
   @ApiOkResponse({ schema: { properties: { reset: { type: 'boolean' } } } })
   async reset(): Promise<{ reset: true }> {
     await this.seed.reset();
@@ -81,7 +80,7 @@ export class SimulationController {
   }
 
   @Put('faults')
-  @ApiOperation({ summary: 'Make POST /taps slower, or answer 503 INJECTED_FAULT at a seeded rate (nothing recorded)' })
+  @Endpoint('setSimFaults', 'Make POST /taps slower, or answer 503 INJECTED_FAULT at a seeded rate (nothing recorded)')
   @ApiOkResponse({ type: FaultsView })
   @ApiErrors([400])
   setFaults(@Body() dto: FaultsDto): FaultsView {
@@ -92,7 +91,7 @@ export class SimulationController {
 
   @Delete('faults')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Stop injecting faults' })
+  @Endpoint('clearSimFaults', 'Stop injecting faults')
   @ApiNoContentResponse()
   clearFaults(): void {
     this.state.clearFaults();

@@ -1,10 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '../auth/access.decorator';
-import { ApiErrors } from '../common/error.views';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+
 import { REASON_CATALOGUE } from './reason-catalogue';
 import { DECLINE_REASONS } from './tap-decision';
 import { ReasonListView } from './tap.views';
+import { Endpoint } from '../openapi/endpoint';
 
 /** The decline reasons in the core's decision order, with what each means. */
 const REASON_LIST: ReasonListView = {
@@ -12,14 +12,11 @@ const REASON_LIST: ReasonListView = {
 };
 
 @ApiTags('taps')
-@ApiBearerAuth()
 @Controller('reasons')
 export class ReasonsController {
   @Get()
-  @Access('admin-or-terminal')
-  @ApiOperation({ summary: 'Every decline reason in decision order, the actions it applies to, and its meaning in English and Chinese' })
+  @Endpoint('listReasons', 'Every decline reason in decision order, the actions it applies to, and its meaning in English and Chinese', { access: 'admin-or-terminal' })
   @ApiOkResponse({ type: ReasonListView })
-  @ApiErrors([401])
   list(): ReasonListView {
     return REASON_LIST;
   }

@@ -37,7 +37,7 @@ export class JourneyPageView {
 
 export class ReasonView {
   @ApiProperty({ enum: DECLINE_REASONS, example: 'CARD_LOST' }) reason: string;
-  @ApiProperty({ example: 5, description: 'position in the decision order, from 1: the first reason that applies is the answer' }) order: number;
+  @ApiProperty({ type: 'integer', example: 5, description: 'position in the decision order, from 1: the first reason that applies is the answer' }) order: number;
   @ApiProperty({ enum: TAP_ACTIONS, isArray: true, description: 'the actions whose taps it can decline' }) actions: string[];
   @ApiProperty({ example: 'The card is reported lost (temporarily or finally).' }) en: string;
   @ApiProperty({ example: '此卡已挂失（临时挂失或正式挂失）。' }) zh: string;
@@ -78,7 +78,7 @@ export class FieldErrorView {
 }
 
 export class BatchItemResultView {
-  @ApiProperty() index: number;
+  @ApiProperty({ type: 'integer' }) index: number;
   @ApiProperty({ type: String, nullable: true }) tapId: string | null;
   @ApiProperty({ enum: ['PROCESSED', 'REPLAYED', 'INVALID'] }) status: string;
   @ApiPropertyOptional({ enum: ['APPROVED', 'DECLINED'] }) decision?: string;

@@ -26,6 +26,7 @@ import type { JourneyView, TapResult } from './tap-result';
 import { Tap } from './tap.entity';
 import { TapStore } from './tap-store';
 import { EMPTY_FARE_COUNTERS } from '../fares/fare-breakdown';
+import { TOKEN_FORM } from '../common/forms';
 
 export interface BatchItemResult {
   index: number;
@@ -46,8 +47,6 @@ export interface RecordedTap {
 /** What the group unit answers for one tap: its decision, or the 4xx that tap alone gets. */
 type TapAnswer = { ok: true; recorded: RecordedTap; venueRegion: string | null } | { ok: false; error: DomainError };
 
-/** The form of a tapId (TapDto): only such a value of an invalid batch item is echoed in its result. */
-const TAP_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Taps of one batch written per transaction; the batch endpoint takes at most 1,000. */
 const BATCH_CHUNK = 1_000;
@@ -88,7 +87,7 @@ export class TapsService {
     for (const [index, item] of items.entries()) {
       // Echoed only when it is a well-formed tapId: an invalid item's value is never answered back.
       const given = (item as { tapId?: unknown } | null)?.tapId;
-      const tapId = typeof given === 'string' && TAP_ID.test(given) ? given : null;
+      const tapId = typeof given === 'string' && TOKEN_FORM.test(given) ? given : null;
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
         results[index] = { index, tapId, status: 'INVALID', errors: [{ field: `taps[${index}]`, message: 'a tap must be a JSON object', constraint: 'type' }] };
         continue;

@@ -1,10 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -15,36 +13,37 @@ import { Actor } from '../auth/access.decorator';
 import { IssuedTerminalView, TerminalPageView } from './terminal.views';
 import { TerminalsService } from './terminals.service';
 import { ApiErrors } from '../common/error.views';
+import { Endpoint } from '../openapi/endpoint';
+import { CODE_FORM } from '../common/forms';
+import { VENUE_CODE } from '../openapi/schemas';
 
 export class CreateTerminalDto {
-  @ApiProperty({ example: 'CD-M1-TFGC' })
-  @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
+  @ApiProperty(VENUE_CODE)
+  @Matches(CODE_FORM, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
   venueCode: string;
 }
 
 export class TerminalQuery extends PageQuery {
-  @ApiPropertyOptional()
-  @IsOptional() @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
+  @ApiPropertyOptional(VENUE_CODE)
+  @IsOptional() @Matches(CODE_FORM, { message: 'venueCode must be 3-32 characters of A-Z, 0-9 and -' })
   venueCode?: string;
 }
 
 @ApiTags('terminals')
-@ApiBearerAuth()
-@ApiErrors([401, 403])
 @Controller('terminals')
 export class TerminalsController {
   constructor(private readonly terminals: TerminalsService) {}
 
   @Post()
-  @ApiOperation({ summary: "Issue a terminal bound to one venue: its key is shown once, stored only as a hash" })
+  @Endpoint('issueTerminal', "Issue a terminal bound to one venue: its key is shown once, stored only as a hash")
   @ApiCreatedResponse({ type: IssuedTerminalView })
-  @ApiErrors([400, 404, 409], { 404: 'NOT_FOUND: no such venue', 409: 'VENUE_DELISTED: the venue is delisted' })
+  @ApiErrors([400, 404, 409], { 404: { NOT_FOUND: 'no such venue' }, 409: { VENUE_DELISTED: 'the venue is delisted' } })
   issue(@Body() dto: CreateTerminalDto, @Actor() actor: string) {
     return this.terminals.issue(dto.venueCode, actor);
   }
 
   @Get()
-  @ApiOperation({ summary: 'Terminals, of one venue or all' })
+  @Endpoint('listTerminals', 'Terminals, of one venue or all')
   @ApiOkResponse({ type: TerminalPageView })
   @ApiErrors([400])
   list(@Query() query: TerminalQuery) {
@@ -53,7 +52,7 @@ export class TerminalsController {
 
   @Delete(':terminalId')
   @HttpCode(204)
-  @ApiOperation({ summary: "Revoke a terminal's key: it stops working at once, on every instance" })
+  @Endpoint('revokeTerminal', "Revoke a terminal's key: it stops working at once, on every instance")
   @ApiNoContentResponse({ description: 'the key stops working at once' })
   @ApiErrors([404])
   async revoke(@Param('terminalId') terminalId: string, @Actor() actor: string): Promise<void> {

@@ -14,14 +14,14 @@ export class VenueView {
   @ApiProperty({ type: String, nullable: true }) listedUntil: string | null;
   @ApiProperty({ description: 'true once delisted (DELETE): kept for history, taps declined' }) delisted: boolean;
   @ApiPropertyOptional({ type: [OpeningHoursDto] }) openingHours?: OpeningHoursDto[];
-  @ApiPropertyOptional() dailyCapacity?: number;
-  @ApiPropertyOptional() borrowLimit?: number;
+  @ApiPropertyOptional({ type: 'integer' }) dailyCapacity?: number;
+  @ApiPropertyOptional({ type: 'integer' }) borrowLimit?: number;
   @ApiPropertyOptional() entryFeeFen?: number;
   @ApiPropertyOptional() fareFen?: number;
   @ApiPropertyOptional() network?: string;
   @ApiPropertyOptional() line?: string;
   @ApiPropertyOptional() km?: number;
-  @ApiProperty({ description: 'whitelist version of the last change' }) version: number;
+  @ApiProperty({ type: 'integer', description: 'whitelist version of the last change' }) version: number;
   @ApiProperty() updatedAt: string;
 }
 
@@ -31,7 +31,7 @@ export class VenuePageView {
 }
 
 export class WhitelistView {
-  @ApiProperty() version: number;
+  @ApiProperty({ type: 'integer' }) version: number;
   @ApiPropertyOptional({ type: [VenueView], description: 'full download (no since)' }) venues?: VenueView[];
   @ApiPropertyOptional({ type: [VenueView], description: 'delta: venues changed since N, latest state' }) upserted?: VenueView[];
   @ApiPropertyOptional({ type: [String], description: 'delta: codes delisted since N' }) removed?: string[];
@@ -45,12 +45,12 @@ export class ImportRowErrorView {
 
 export class ImportResultView {
   @ApiProperty({ description: 'true when nothing was written (?dryRun=true)' }) dryRun: boolean;
-  @ApiProperty({ description: 'the whitelist version after the import (one new version for a whole import that changes anything)' })
+  @ApiProperty({ type: 'integer', description: 'the whitelist version after the import (one new version for a whole import that changes anything)' })
   version: number;
   @ApiProperty({ type: [String], description: 'codes of new venues' }) created: string[];
   @ApiProperty({ type: [String], description: 'codes of venues changed (or relisted)' }) updated: string[];
   @ApiProperty({ type: [String], description: 'codes of venues the import leaves as they are' }) unchanged: string[];
-  @ApiProperty({ description: 'how many errors there are; `errors` lists the first 1000' }) errorCount: number;
+  @ApiProperty({ type: 'integer', description: 'how many errors there are; `errors` lists the first 1000' }) errorCount: number;
   @ApiProperty({ type: [ImportRowErrorView], description: 'dry run only: the bad rows (a real import with any fails 400)' })
   errors: ImportRowErrorView[];
 }

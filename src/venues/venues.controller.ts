@@ -1,13 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiOperation,
   ApiProduces,
   ApiPropertyOptional,
   ApiTags,
@@ -16,19 +14,21 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CSV_BODY } from '../common/body-parsing';
 import type { FastifyReply } from 'fastify';
-import { Access, Actor } from '../auth/access.decorator';
+import { Actor } from '../auth/access.decorator';
 import { CreateVenueDto, UpdateVenueDto, VenueListQuery } from './dto/venue.dto';
 import { IMPORT_BODY_LIMIT_BYTES } from './import-body';
 import { readCsvImport, readJsonImport, toCsv, toImportRow } from './venue-import';
 import { ImportResultView, VenuePageView, VenueView, WhitelistView } from './venue.views';
 import { VenuesService } from './venues.service';
 import { ApiErrors } from '../common/error.views';
+import { Endpoint } from '../openapi/endpoint';
+import { importBodySchema } from '../openapi/schemas';
 
 /** Versions are PostgreSQL `integer`s: a larger `since` could match nothing and would overflow the column. */
 const MAX_VERSION = 2_147_483_647;
 
 export class SinceQuery {
-  @ApiPropertyOptional({ description: 'the version the terminal holds; answers only what changed after it', minimum: 0, maximum: 2_147_483_647 })
+  @ApiPropertyOptional({ type: 'integer', description: 'the version the terminal holds; answers only what changed after it', minimum: 0, maximum: 2_147_483_647 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_VERSION)
   since?: number;
 }
@@ -55,22 +55,20 @@ const IMPORT_DESCRIPTION = [
 ].join(' ');
 
 @ApiTags('venues')
-@ApiBearerAuth()
-@ApiErrors([401, 403])
 @Controller('venues')
 export class VenuesController {
   constructor(private readonly venues: VenuesService) {}
 
   @Post()
-  @ApiOperation({ summary: 'List a venue on the whitelist (应用清单)' })
+  @Endpoint('createVenue', 'List a venue on the whitelist (应用清单)')
   @ApiCreatedResponse({ type: VenueView })
-  @ApiErrors([400, 409], { 409: 'DUPLICATE_VENUE: a venue with this code exists' })
+  @ApiErrors([400, 409], { 409: { DUPLICATE_VENUE: 'a venue with this code exists' } })
   create(@Body() dto: CreateVenueDto, @Actor() actor: string) {
     return this.venues.create(dto, actor);
   }
 
   @Get()
-  @ApiOperation({ summary: 'Venues by type, region, status and a search over names and codes' })
+  @Endpoint('listVenues', 'Venues by type, region, status and a search over names and codes')
   @ApiOkResponse({ type: VenuePageView })
   @ApiErrors([400])
   list(@Query() query: VenueListQuery) {
@@ -81,13 +79,13 @@ export class VenuesController {
   @Post('import')
   @HttpCode(200)
   @RouteConfig({ bodyLimit: IMPORT_BODY_LIMIT_BYTES, ...CSV_BODY })
-  @ApiOperation({ summary: 'Bulk import of venues from JSON or CSV, with a dry-run preview', description: IMPORT_DESCRIPTION })
+  @Endpoint('importVenues', 'Bulk import of venues from JSON or CSV, with a dry-run preview', { description: IMPORT_DESCRIPTION })
   @ApiConsumes('application/json', 'text/csv')
-  @ApiBody({ schema: { oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/CreateVenueDto' } }, { type: 'string' }] } })
+  @ApiBody({ schema: importBodySchema(CreateVenueDto) })
   @ApiOkResponse({ type: ImportResultView })
   @ApiErrors([400, 409, 413, 415], {
-    400: 'VALIDATION_FAILED: some row is bad: details name row and field; nothing was written',
-    409: 'DUPLICATE_VENUE: a venue of the import was created meanwhile; nothing was written',
+    400: { VALIDATION_FAILED: 'some row is bad: details name row and field; nothing was written' },
+    409: { DUPLICATE_VENUE: 'a venue of the import was created meanwhile; nothing was written' },
   })
   importVenues(
     @Body() body: unknown,
@@ -100,9 +98,18 @@ export class VenuesController {
   }
 
   @Get('export')
-  @ApiOperation({ summary: 'Every listed venue as CSV (default) or JSON, in the form POST /venues/import takes back unchanged' })
+  @Endpoint('exportVenues', 'Every listed venue as CSV (default) or JSON, in the form POST /venues/import takes back unchanged')
   @ApiProduces('text/csv', 'application/json')
-  @ApiOkResponse({ description: 'an attachment named whitelist-v<version>.csv or .json' })
+  @ApiOkResponse({
+    description: 'an attachment named whitelist-v<version>.csv or .json',
+    schema: {
+      oneOf: [
+        { type: 'string', description: 'text/csv: a BOM, a header row, one venue per line' },
+        { type: 'array', items: { $ref: '#/components/schemas/CreateVenueDto' }, description: 'application/json: the rows POST /venues/import takes' },
+      ],
+    },
+    headers: { 'Content-Disposition': { description: 'attachment; filename="whitelist-v<version>.<format>"', schema: { type: 'string' } } },
+  })
   @ApiErrors([400])
   async exportVenues(@Query() query: ExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { version, venues } = await this.venues.exportable();
@@ -114,7 +121,7 @@ export class VenuesController {
   }
 
   @Get(':code')
-  @ApiOperation({ summary: 'One venue, delisted ones included' })
+  @Endpoint('getVenue', 'One venue, delisted ones included')
   @ApiOkResponse({ type: VenueView })
   @ApiErrors([404])
   get(@Param('code') code: string) {
@@ -122,16 +129,16 @@ export class VenuesController {
   }
 
   @Patch(':code')
-  @ApiOperation({ summary: 'Change a venue (suspend and reactivate with status)' })
+  @Endpoint('updateVenue', 'Change a venue (suspend and reactivate with status)')
   @ApiOkResponse({ type: VenueView })
-  @ApiErrors([400, 404, 409], { 409: 'VENUE_DELISTED: a delisted venue changes only by importing it again' })
+  @ApiErrors([400, 404, 409], { 409: { VENUE_DELISTED: 'a delisted venue changes only by importing it again' } })
   update(@Param('code') code: string, @Body() dto: UpdateVenueDto, @Actor() actor: string) {
     return this.venues.update(code, dto, actor);
   }
 
   @Delete(':code')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delist: the venue stays in history, taps there are declined VENUE_NOT_LISTED' })
+  @Endpoint('delistVenue', 'Delist: the venue stays in history, taps there are declined VENUE_NOT_LISTED')
   @ApiNoContentResponse()
   @ApiErrors([404])
   async delist(@Param('code') code: string, @Actor() actor: string): Promise<void> {
@@ -140,16 +147,14 @@ export class VenuesController {
 }
 
 @ApiTags('whitelist')
-@ApiBearerAuth()
 @Controller('whitelist')
 export class WhitelistController {
   constructor(private readonly venues: VenuesService) {}
 
   @Get()
-  @Access('admin-or-terminal')
-  @ApiOperation({ summary: 'Parameter download for terminals: the whitelist, whole or as a delta since a version' })
+  @Endpoint('getWhitelist', 'Parameter download for terminals: the whitelist, whole or as a delta since a version', { access: 'admin-or-terminal' })
   @ApiOkResponse({ type: WhitelistView })
-  @ApiErrors([400, 401])
+  @ApiErrors([400])
   get(@Query() query: SinceQuery) {
     return this.venues.whitelist(query.since);
   }

@@ -13,6 +13,7 @@ import { checkImportRows, ImportRows, planImport } from './venue-import';
 import { storedVenueFields, venueFieldErrors } from './venue-rules';
 import { Venue } from './venue.entity';
 import { ImportResultView, sameVenueState, toVenueView, VenueView, WhitelistView } from './venue.views';
+import { CODE_FORM } from '../common/forms';
 
 type VenueFields = Omit<CreateVenueDto, 'code' | 'type'>;
 /** Rows per multi-row INSERT: well inside SQLite's expression-depth limit (STACK.md trap 2). */
@@ -84,7 +85,7 @@ export class VenuesService {
 
   async list(query: VenueListQuery): Promise<Page<VenueView>> {
     const limit = query.limit ?? 50;
-    const after = decodeCursor(query.cursor, [/^[A-Z0-9-]{3,32}$/]);
+    const after = decodeCursor(query.cursor, [CODE_FORM]);
     const qb = this.venues.createQueryBuilder('v').orderBy('v.code', 'ASC').take(limit + 1);
     if (query.type) qb.andWhere('v.type = :type', { type: query.type });
     if (query.region) qb.andWhere('v.region = :region', { region: query.region });

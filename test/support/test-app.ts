@@ -8,6 +8,7 @@ import { createApp } from '../../src/app.factory';
 import { makeSsn } from '../../src/cards/ssn';
 import { loadAppConfig } from '../../src/config/app-config';
 import { dropPostgresSchema } from '../../src/database/database.module';
+import { observeContract } from './openapi-contract';
 
 export const ADMIN = { Authorization: 'Bearer dev-admin-key' };
 
@@ -78,7 +79,8 @@ function bootOn(
       ...databaseEnv,
       ...env,
     }),
-    options,
+    // Every exchange of every e2e spec is checked against the app's OpenAPI document.
+    { observe: observeContract, ...options },
   );
 }
 

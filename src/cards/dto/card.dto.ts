@@ -3,9 +3,11 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min
 import { PageQuery } from '../../common/pagination';
 import { IsNotBefore, IsRealDate, IsSsn } from '../../common/validators';
 import { CARD_STATUSES, CardStatus, CONCESSIONS, Concession } from '../card.entity';
+import { DATE, TOKEN } from '../../openapi/schemas';
+import { TOKEN_FORM } from '../../common/forms';
 
 export class IssueCardDto {
-  @ApiProperty({ example: '510104199001011234', description: '18-character resident ID number; never answered in full' })
+  @ApiProperty({ example: '510104199001011234', pattern: '^\\d{17}[\\dXx]$', description: '18-character resident ID number; never answered in full' })
   @IsString() @IsSsn()
   ssn: string;
 
@@ -13,7 +15,7 @@ export class IssueCardDto {
   @IsString() @Length(1, 50)
   name: string;
 
-  @ApiProperty({ example: '510100', description: 'GB/T 2260 issuer code: 51xxxx Sichuan, 50xxxx Chongqing, else OTHER' })
+  @ApiProperty({ example: '510100', pattern: '^\\d{6}$', description: 'GB/T 2260 issuer code: 51xxxx Sichuan, 50xxxx Chongqing, else OTHER' })
   @Matches(/^\d{6}$/, { message: 'issuerCode must be 6 digits' })
   issuerCode: string;
 
@@ -21,11 +23,11 @@ export class IssueCardDto {
   @IsOptional() @IsBoolean()
   transportEnabled?: boolean;
 
-  @ApiPropertyOptional({ example: '2025-01-01', description: 'default: today' })
+  @ApiPropertyOptional({ ...DATE, example: '2025-01-01', description: 'default: today' })
   @IsOptional() @IsRealDate()
   validFrom?: string;
 
-  @ApiPropertyOptional({ example: '2035-01-01', description: 'default: ten years after validFrom' })
+  @ApiPropertyOptional({ ...DATE, example: '2035-01-01', description: 'default: ten years after validFrom' })
   @IsOptional() @IsRealDate() @IsNotBefore('validFrom')
   validUntil?: string;
 
@@ -36,7 +38,7 @@ export class IssueCardDto {
 
 /** A row of `POST /cards/import`: a `POST /cards` body, and the opening top-up of its card. */
 export class ImportCardDto extends IssueCardDto {
-  @ApiPropertyOptional({ minimum: 1, example: 5000, description: 'opening top-up in fen, at most MAX_BALANCE_FEN (a TOP_UP ledger entry `import:<cardNumber>`)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100_000_000, example: 5000, description: 'opening top-up in fen, at most MAX_BALANCE_FEN (a TOP_UP ledger entry `import:<cardNumber>`)' })
   @IsOptional() @IsInt() @Min(1) @Max(100_000_000)
   topUpFen?: number;
 }
@@ -56,12 +58,12 @@ export class UpdateCardDto {
 }
 
 export class TopUpDto {
-  @ApiProperty({ minimum: 1, example: 5000 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100_000_000, example: 5000 })
   @IsInt() @Min(1) @Max(100_000_000)
   amountFen: number;
 
-  @ApiProperty({ example: 'ALIPAY-20250301-0001', description: 'idempotency key: the same reference credits once' })
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'reference must be 1-64 characters of A-Z, a-z, 0-9, . _ : -' })
+  @ApiProperty({ ...TOKEN, example: 'ALIPAY-20250301-0001', description: 'idempotency key: the same reference credits once' })
+  @Matches(TOKEN_FORM, { message: 'reference must be 1-64 characters of A-Z, a-z, 0-9, . _ : -' })
   reference: string;
 }
 

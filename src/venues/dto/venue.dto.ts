@@ -20,24 +20,26 @@ import { REGIONS, SchemeRegion } from '../../cards/card.entity';
 import { PageQuery } from '../../common/pagination';
 import { IsRealDate } from '../../common/validators';
 import { VENUE_STATUSES, VENUE_TYPES, VenueStatus, VenueType } from '../venue.entity';
+import { DATE } from '../../openapi/schemas';
+import { CODE_FORM } from '../../common/forms';
 
 export class OpeningHoursDto {
-  @ApiProperty({ type: [Number], example: [2, 3, 4, 5, 6, 7], description: 'ISO weekdays, 1 = Monday' })
+  @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, minItems: 1, maxItems: 7, example: [2, 3, 4, 5, 6, 7], description: 'ISO weekdays, 1 = Monday' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(7) @IsInt({ each: true }) @Min(1, { each: true }) @Max(7, { each: true })
   days: number[];
 
-  @ApiProperty({ example: '09:00' })
+  @ApiProperty({ example: '09:00', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' })
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'open must be HH:MM (00:00-23:59)' })
   open: string;
 
-  @ApiProperty({ example: '17:00', description: 'a close not after open runs past midnight; 24:00 is the end of the day' })
+  @ApiProperty({ example: '17:00', pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'a close not after open runs past midnight; 24:00 is the end of the day' })
   @Matches(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'close must be HH:MM (00:00-24:00)' })
   close: string;
 }
 
 export class CreateVenueDto {
-  @ApiProperty({ example: 'CD-M1-TFGC', pattern: '^[A-Z0-9-]{3,32}$' })
-  @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'code must be 3-32 characters of A-Z, 0-9 and -' })
+  @ApiProperty({ example: 'CD-M1-TFGC', pattern: CODE_FORM.source })
+  @Matches(CODE_FORM, { message: 'code must be 3-32 characters of A-Z, 0-9 and -' })
   code: string;
 
   @ApiProperty({ example: '天府广场', minLength: 1, maxLength: 100 })
@@ -52,7 +54,7 @@ export class CreateVenueDto {
   @IsIn(REGIONS)
   region: SchemeRegion;
 
-  @ApiProperty({ example: '510100', description: '6-digit city code whose prefix matches the region (51, 50)' })
+  @ApiProperty({ example: '510100', pattern: '^\\d{6}$', description: '6-digit city code whose prefix matches the region (51, 50)' })
   @Matches(/^\d{6}$/, { message: 'cityCode must be 6 digits' })
   cityCode: string;
 
@@ -60,43 +62,43 @@ export class CreateVenueDto {
   @IsOptional() @IsIn(VENUE_STATUSES)
   status?: VenueStatus;
 
-  @ApiProperty({ example: '2025-01-01' })
+  @ApiProperty({ ...DATE, example: '2025-01-01' })
   @IsRealDate()
   listedFrom: string;
 
-  @ApiPropertyOptional({ example: '2026-12-31', nullable: true })
+  @ApiPropertyOptional({ ...DATE, example: '2026-12-31', nullable: true })
   @IsOptional() @IsRealDate()
   listedUntil?: string | null;
 
-  @ApiPropertyOptional({ type: [OpeningHoursDto], nullable: true, description: 'absent means always open' })
+  @ApiPropertyOptional({ type: [OpeningHoursDto], maxItems: 14, nullable: true, description: 'absent means always open' })
   @IsOptional() @IsArray() @ArrayMaxSize(14) @ValidateNested({ each: true }) @Type(() => OpeningHoursDto)
   openingHours?: OpeningHoursDto[] | null;
 
-  @ApiPropertyOptional({ description: 'MUSEUM, SCENIC_SPOT: approved ENTRY taps per business day' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10_000_000, nullable: true, description: 'MUSEUM, SCENIC_SPOT: approved ENTRY taps per business day' })
   @IsOptional() @IsInt() @Min(1) @Max(10_000_000)
   dailyCapacity?: number | null;
 
-  @ApiPropertyOptional({ description: 'LIBRARY: items a card may hold at once', default: 8 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, nullable: true, description: 'LIBRARY: items a card may hold at once', default: 8 })
   @IsOptional() @IsInt() @Min(1) @Max(1000)
   borrowLimit?: number | null;
 
-  @ApiPropertyOptional({ description: 'SCENIC_SPOT: fen charged on ENTRY', default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000, nullable: true, description: 'SCENIC_SPOT: fen charged on ENTRY', default: 0 })
   @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
   entryFeeFen?: number | null;
 
-  @ApiPropertyOptional({ description: 'BUS_LINE: flat fare in fen (required for a bus line)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 100_000, nullable: true, description: 'BUS_LINE: flat fare in fen (required for a bus line)' })
   @IsOptional() @IsInt() @Min(0) @Max(100_000)
   fareFen?: number | null;
 
-  @ApiPropertyOptional({ example: 'CHENGDU-METRO', description: 'METRO_STATION: fare network' })
-  @IsOptional() @Matches(/^[A-Z0-9-]{3,32}$/, { message: 'network must be 3-32 characters of A-Z, 0-9 and -' })
+  @ApiPropertyOptional({ type: String, pattern: CODE_FORM.source, nullable: true, example: 'CHENGDU-METRO', description: 'METRO_STATION: fare network' })
+  @IsOptional() @Matches(CODE_FORM, { message: 'network must be 3-32 characters of A-Z, 0-9 and -' })
   network?: string | null;
 
-  @ApiPropertyOptional({ example: '1', description: 'METRO_STATION: line' })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 16, nullable: true, example: '1', description: 'METRO_STATION: line' })
   @IsOptional() @IsString() @Length(1, 16)
   line?: string | null;
 
-  @ApiPropertyOptional({ example: 12.3, description: 'METRO_STATION: position along the line in km' })
+  @ApiPropertyOptional({ type: 'number', minimum: 0, maximum: 1000, nullable: true, example: 12.3, description: 'METRO_STATION: position along the line in km' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 }) @Min(0) @Max(1000)
   km?: number | null;
 }
