@@ -146,7 +146,7 @@ export class HotlistController {
   @Access('admin-or-terminal')
   @ApiOperation({ summary: 'Parameter download: cards to refuse offline (add) and cards back to ACTIVE (remove) since a version' })
   @ApiOkResponse({ type: HotlistView })
-  @ApiErrors([400, 401])
+  @ApiErrors([400, 401, 429, 503])
   get(@Query() query: SinceQuery) {
     return this.cards.hotlist(query.since ?? 0);
   }

@@ -28,6 +28,7 @@ const MEANING: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'the request is well formed but breaks a limit (the code says which)',
+  429: 'TOO_MANY_REQUESTS: over the rate limit, or a RATE_LIMITED fault injected by /sim/faults; wait the Retry-After seconds',
   503: 'INJECTED_FAULT (simulation) or SERVICE_UNAVAILABLE',
 };
 

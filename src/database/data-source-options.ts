@@ -15,9 +15,10 @@ import { InitialSchema1764400000000 } from './migrations/1764400000000-InitialSc
 import { TapPathIndexes1764600000000 } from './migrations/1764600000000-TapPathIndexes';
 import { SimClock1764500000000 } from './migrations/1764500000000-SimClock';
 import { JourneyCardEntryIndex1764550000000 } from './migrations/1764550000000-JourneyCardEntryIndex';
+import { SimSnapshots1764700000000 } from './migrations/1764700000000-SimSnapshots';
 
 export const ENTITIES = [Card, Venue, Terminal, AuditEntry, Tap, Journey, Loan, LedgerEntry];
-export const MIGRATIONS = [InitialSchema1764400000000, SimClock1764500000000, JourneyCardEntryIndex1764550000000, TapPathIndexes1764600000000];
+export const MIGRATIONS = [InitialSchema1764400000000, SimClock1764500000000, JourneyCardEntryIndex1764550000000, TapPathIndexes1764600000000, SimSnapshots1764700000000];
 
 // Epoch milliseconds and counts fit a JS number; read BIGINT as numbers, not strings.
 pgTypes.setTypeParser(20, (value) => Number.parseInt(value, 10));

@@ -68,7 +68,8 @@ export class SeedService {
   async reset(): Promise<void> {
     await this.transactions.run(async (manager) => {
       for (const table of TABLES) await manager.query(`DELETE FROM ${table}`);
-      await manager.query(`UPDATE counter SET value = 0`);
+      // Every version starts again; the epoch moves on, so every instance reloads its copies whole.
+      await manager.query(`UPDATE counter SET value = CASE WHEN name = 'epoch' THEN value + 1 ELSE 0 END`);
       await this.seed(manager);
     });
     this.directory.clear();

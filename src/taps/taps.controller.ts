@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags
 import type { FastifyReply } from 'fastify';
 import { Access, CurrentPrincipal } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
-import { SimulationState } from '../simulation/simulation-state';
 import { TapBatchDto, TapDto, TapJournalQuery } from './dto/tap.dto';
 import { TAP_REQUEST_EXAMPLES, TAP_RESPONSE_EXAMPLES, TapBatchResultView, TapPageView, TapResultView } from './tap.views';
 import { TapResult } from './tap-result';
@@ -14,10 +13,7 @@ import { ApiErrors } from '../common/error.views';
 @ApiBearerAuth()
 @Controller('taps')
 export class TapsController {
-  constructor(
-    private readonly taps: TapsService,
-    private readonly simulation: SimulationState,
-  ) {}
+  constructor(private readonly taps: TapsService) {}
 
   @Post()
   @HttpCode(200)
@@ -30,7 +26,7 @@ export class TapsController {
     examples: TAP_RESPONSE_EXAMPLES,
   })
   @ApiHeader({ name: 'Authorization', description: 'Bearer <terminal key or admin key>' })
-  @ApiErrors([400, 401, 403, 409, 503], {
+  @ApiErrors([400, 401, 403, 409, 429, 503], {
     403: "FORBIDDEN: the venueCode is not the terminal's venue",
     409: 'IDEMPOTENCY_CONFLICT: the tapId was used for a different tap',
     503: 'INJECTED_FAULT: a fault injected by /sim/faults; nothing recorded',
@@ -40,7 +36,6 @@ export class TapsController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TapResult> {
-    await this.simulation.injectFault();
     const recorded = await this.taps.record(dto, principal);
     if (recorded.replayed) void reply.header('Idempotent-Replayed', 'true');
     return recorded.result;
@@ -51,9 +46,11 @@ export class TapsController {
   @Access('admin-or-terminal')
   @ApiOperation({ summary: 'Offline upload of up to 1,000 taps: each decided on its own, in request order; results in the same order' })
   @ApiOkResponse({ type: TapBatchResultView })
-  @ApiErrors([400, 401, 503], { 400: 'VALIDATION_FAILED: the body is not {taps: [1..1000 items]} (bad items are answered INVALID one by one)', 503: 'INJECTED_FAULT: a fault injected by /sim/faults; nothing recorded' })
+  @ApiErrors([400, 401, 429, 503], {
+    400: 'VALIDATION_FAILED: the body is not {taps: [1..1000 items]} (bad items are answered INVALID one by one)',
+    503: 'INJECTED_FAULT: a fault injected by /sim/faults; nothing recorded',
+  })
   async batch(@Body() dto: TapBatchDto, @CurrentPrincipal() principal: Principal): Promise<{ results: BatchItemResult[] }> {
-    await this.simulation.injectFault();
     return { results: await this.taps.recordBatch(dto.taps, principal) };
   }
 

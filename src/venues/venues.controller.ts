@@ -149,7 +149,7 @@ export class WhitelistController {
   @Access('admin-or-terminal')
   @ApiOperation({ summary: 'Parameter download for terminals: the whitelist, whole or as a delta since a version' })
   @ApiOkResponse({ type: WhitelistView })
-  @ApiErrors([400, 401])
+  @ApiErrors([400, 401, 429, 503])
   get(@Query() query: SinceQuery) {
     return this.venues.whitelist(query.since);
   }
