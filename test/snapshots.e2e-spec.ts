@@ -1,5 +1,5 @@
-import { gzipSync } from 'node:zlib';
-import { ADMIN, freezeClock, newCard, startSqliteTestApp, startTestApp, tap, TestApp } from './support/test-app';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ADMIN, freezeClock, newCard, newTestDatabase, startSqliteTestApp, startTestApp, startTestAppOn, tap, TestApp } from './support/test-app';
 
 /** SPEC §6 snapshots: save, list, restore (all or nothing), delete, download and upload. */
 
@@ -18,12 +18,28 @@ async function allPages(t: TestApp, path: string): Promise<Json[]> {
   let cursor: string | null = null;
   for (let page = 0; page < 50; page++) {
     const separator = path.includes('?') ? '&' : '?';
-    const response = await t.http.get(`${path}${separator}limit=500${cursor ? `&cursor=${cursor}` : ''}`).set(ADMIN).expect(200);
+    const response: { body: { items: Json[]; nextCursor: string | null } } = await t.http.get(`${path}${separator}limit=500${cursor ? `&cursor=${cursor}` : ''}`).set(ADMIN).expect(200);
     items.push(...response.body.items);
     cursor = response.body.nextCursor;
     if (!cursor) return items;
   }
   throw new Error(`${path}: more than 50 pages`);
+}
+
+/** `GET /sim/snapshots/{name}/file` as bytes. */
+async function download(t: TestApp, name: string): Promise<Buffer> {
+  const response = await t.http
+    .get(`/sim/snapshots/${name}/file`)
+    .set(ADMIN)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    })
+    .expect(200)
+    .expect('content-type', 'application/gzip');
+  return response.body as Buffer;
 }
 
 /** Every list a client can read, and the clock: what "the same state" means to a user. */
@@ -151,18 +167,8 @@ describe('snapshots', () => {
       const { card } = await buildFixture(source);
       await changeEverything(source, card);
       await source.http.post('/sim/snapshots').set(ADMIN).send({ name: 'shared' }).expect(201);
-      const file = await source.http
-        .get('/sim/snapshots/shared/file')
-        .set(ADMIN)
-        .buffer(true)
-        .parse((response, done) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => done(null, Buffer.concat(chunks)));
-        })
-        .expect(200)
-        .expect('content-type', 'application/gzip');
-      const uploaded = await t.http.put('/sim/snapshots/from-sqlite/file').set(ADMIN).set('content-type', 'application/gzip').send(file.body).expect(200);
+      const file = await download(source, 'shared');
+      const uploaded = await t.http.put('/sim/snapshots/from-sqlite/file').set(ADMIN).set('content-type', 'application/gzip').send(file).expect(200);
       expect(uploaded.body.counts).toMatchObject({ card: 12, terminal: 2 });
       await t.http.post('/sim/snapshots/from-sqlite/restore').set(ADMIN).expect(200);
       expect(await stateOf(t, '2025-03-04')).toEqual(await stateOf(source, '2025-03-04'));
@@ -180,13 +186,7 @@ describe('snapshots', () => {
     expect((await put(gzipSync('{"format": tru')).expect(400)).body.details[0]).toMatchObject({ field: 'file', constraint: 'format' });
     await t.http.put('/sim/snapshots/bad/file').set(ADMIN).send({ format: 'x' }).expect(415);
 
-    const file = await t.http.get('/sim/snapshots/fixture/file').set(ADMIN).buffer(true).parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => done(null, Buffer.concat(chunks)));
-    });
-    const { gunzipSync } = await import('node:zlib');
-    const document = JSON.parse(gunzipSync(file.body as Buffer).toString('utf8'));
+    const document = JSON.parse(gunzipSync(await download(t, 'fixture')).toString('utf8'));
     const broken = structuredClone(document);
     broken.schema = 'Older1700000000000';
     broken.secret = 'SECRET-VALUE';
@@ -215,5 +215,28 @@ describe('snapshots', () => {
 
     expect((await t.http.get('/sim/snapshots').set(ADMIN)).body).toEqual(list);
     expect(await stateOf(t, '2025-03-04')).toEqual(before);
+  });
+
+  it("reaches every instance on one database: another instance's whitelist and clock follow a restore", async () => {
+    const database = newTestDatabase();
+    const a = await startTestAppOn(database);
+    const b = await startTestAppOn(database);
+    try {
+      await freezeClock(a, '2025-03-04T11:00:00+08:00');
+      await a.http.post('/sim/snapshots').set(ADMIN).send({ name: 'shared-db' }).expect(201);
+      await a.http.post('/venues').set(ADMIN).send(NEW_VENUE).expect(201);
+      await freezeClock(a, '2025-03-05T11:00:00+08:00');
+      const before = await tap(b, { cardNumber: 'T00000001', venueCode: 'CD-MUS-NEW', action: 'ENTRY', occurredAt: '2025-03-05T10:00:00+08:00' });
+      expect(before.decision).toBe('APPROVED');
+
+      await a.http.post('/sim/snapshots/shared-db/restore').set(ADMIN).expect(200);
+      expect((await b.http.get('/sim/clock').set(ADMIN)).body).toEqual({ now: '2025-03-04T11:00:00+08:00', frozen: true });
+      const after = await tap(b, { cardNumber: 'T00000001', venueCode: 'CD-MUS-NEW', action: 'ENTRY', occurredAt: '2025-03-04T10:00:00+08:00' });
+      expect(after).toMatchObject({ decision: 'DECLINED', reason: 'VENUE_NOT_LISTED' });
+    } finally {
+      await b.close();
+      await a.close();
+      await database.drop();
+    }
   });
 });

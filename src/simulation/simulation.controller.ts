@@ -128,7 +128,8 @@ function toRule(dto: FaultRuleDto): FaultRule {
     terminalId: dto.terminalId ?? null,
     latencyMs: dto.latencyMs ?? 0,
     jitterMs: dto.jitterMs ?? 0,
-    errorRate: dto.errorRate ?? (dto.fault ? 1 : 0),
+    // A rule that only gives a latency only delays; any other rule faults every request it matches.
+    errorRate: dto.errorRate ?? (dto.fault === undefined && (dto.latencyMs !== undefined || dto.jitterMs !== undefined) ? 0 : 1),
     fault: dto.fault ?? 'UNAVAILABLE',
   };
 }

@@ -39,7 +39,7 @@ export class FaultRuleDto {
   @IsOptional() @IsInt() @Min(0) @Max(60_000)
   jitterMs?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'share of matching requests that get the fault; default 1 when `fault` is given, else 0 (latency only)' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'share of matching requests that get the fault; default 0 for a rule that gives only latencyMs/jitterMs (it only delays), else 1' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
   errorRate?: number;
 

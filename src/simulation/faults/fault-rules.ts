@@ -16,7 +16,7 @@ export interface FaultRule {
   terminalId: string | null;
   latencyMs: number;
   jitterMs: number;
-  /** Share of matching requests that get the fault; 1 when a rule names its fault, else 0 (latency only). */
+  /** Share of matching requests that get the fault (0 for a rule that only delays). */
   errorRate: number;
   fault: FaultKind;
 }

@@ -65,7 +65,7 @@ export class SnapshotsController {
   @Get(':name/file')
   @ApiParam(NAME_PARAM)
   @ApiOperation({ operationId: 'downloadSnapshot', summary: 'Download a snapshot as a file: one gzip-compressed JSON document, versioned by schema' })
-  @ApiProduces('application/gzip')
+  @ApiProduces('application/gzip', 'application/json')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   @ApiErrors([400, 404])
   async download(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
