@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { DataSource } from 'typeorm';
 import { ADMIN, freezeClock, newCard, newTestDatabase, startSqliteTestApp, startTestApp, startTestAppOn, tap, TestApp } from './support/test-app';
 
 /** SPEC §6 snapshots: save, list, restore (all or nothing), delete, download and upload. */
@@ -154,6 +155,10 @@ describe('snapshots', () => {
     expect(first.body.items.map((s: { name: string }) => s.name)).toEqual(['fixture']);
     const next = await t.http.get(`/sim/snapshots?limit=1&cursor=${first.body.nextCursor}`).set(ADMIN).expect(200);
     expect(next.body).toMatchObject({ items: [{ name: 'second.one' }], nextCursor: null });
+    // A snapshot kept from an older release (another schema) is refused, restoring nothing.
+    await t.app.get(DataSource).query(`UPDATE sim_snapshot SET schema = 'Older1700000000000' WHERE name = 'second.one'`);
+    const outdated = await t.http.post('/sim/snapshots/second.one/restore').set(ADMIN).expect(409);
+    expect(outdated.body.code).toBe('SNAPSHOT_OUTDATED');
     await t.http.delete('/sim/snapshots/second.one').set(ADMIN).expect(204);
     await t.http.delete('/sim/snapshots/second.one').set(ADMIN).expect(404);
     await t.http.post('/sim/snapshots/missing/restore').set(ADMIN).expect(404);

@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
 /**
- * Saved states of the whole service (`/sim/snapshots`, SPEC §6): one row per snapshot holding its
- * document (JSON text; downloads gzip it). And the `epoch` counter, moved on by every reset and
+ * Saved states of the whole service (`/sim/snapshots`, SPEC §6): one row per snapshot, and one per
+ * table of it. And the `epoch` counter, moved on by every reset and
  * restore: a process holding a copy of any table (the whitelist in memory) reloads it whole when
  * the epoch it loaded at is no longer the database's, whatever the other counters say.
  */
@@ -15,9 +15,22 @@ export class SimSnapshots1764700000000 implements MigrationInterface {
         name: 'sim_snapshot',
         columns: [
           { name: 'name', type: 'varchar', length: '64', isPrimary: true },
+          { name: 'schema', type: 'varchar', length: '64', isNullable: false },
           { name: 'created_at', type: 'bigint', isNullable: false },
           { name: 'counts', type: 'text', isNullable: false },
-          { name: 'document', type: 'text', isNullable: false },
+        ],
+      }),
+    );
+    // One row per table of a snapshot: its column names and its rows, each a JSON array, so that a
+    // restore refills a table with one INSERT … SELECT over the JSON inside the database.
+    await queryRunner.createTable(
+      new Table({
+        name: 'sim_snapshot_table',
+        columns: [
+          { name: 'snapshot_name', type: 'varchar', length: '64', isPrimary: true },
+          { name: 'table_name', type: 'varchar', length: '64', isPrimary: true },
+          { name: 'columns', type: 'text', isNullable: false },
+          { name: 'rows', type: 'text', isNullable: false },
         ],
       }),
     );
@@ -26,6 +39,7 @@ export class SimSnapshots1764700000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DELETE FROM counter WHERE name = 'epoch'`);
+    await queryRunner.dropTable('sim_snapshot_table');
     await queryRunner.dropTable('sim_snapshot');
   }
 }

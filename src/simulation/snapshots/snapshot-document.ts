@@ -40,13 +40,6 @@ export function countsOf(document: SnapshotDocument): Record<string, number> {
   return Object.fromEntries(Object.entries(document.tables).map(([name, table]) => [name, table.rows.length]));
 }
 
-/** A value read from either database, in the document's type for its column. */
-export function toCell(value: unknown, kind: ColumnKind): Cell {
-  if (value === null || value === undefined) return null;
-  if (kind === 'boolean') return value === true || value === 1 || value === '1' || value === 't';
-  if (kind === 'integer' || kind === 'real') return Number(value);
-  return String(value);
-}
 
 const MAX_ERRORS = 50;
 const TOP_FIELDS = ['format', 'schema', 'createdAt', 'tables'];

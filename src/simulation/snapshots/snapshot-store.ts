@@ -4,23 +4,26 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../database/data-source-options';
 import { GroupWriter } from '../../database/group-writer';
 import { Transactions } from '../../database/transactions';
-import { chunked, Row, Statement, UnitOfWork, valuesList } from '../../database/unit-of-work';
-import { Cell, ColumnKind, ColumnShape, SNAPSHOT_FORMAT, SnapshotDocument, TableShape, toCell } from './snapshot-document';
+import { Row, Statement, UnitOfWork, valuesList } from '../../database/unit-of-work';
+import { Cell, ColumnKind, ColumnShape, SnapshotDocument, TableShape } from './snapshot-document';
 
 /** Tables that are not the service's state: the migration log and the snapshots themselves. */
-const NOT_STATE = new Set(['migrations', 'typeorm_metadata', 'sim_snapshot']);
+const NOT_STATE = new Set(['migrations', 'typeorm_metadata', 'sim_snapshot', 'sim_snapshot_table']);
 /** The version tables: their rows are not copied back but moved past both the current and the saved values. */
 const COUNTER = 'counter';
 const CLOCK = 'sim_clock';
 
 export interface SnapshotRow {
   name: string;
+  schema: string;
   createdAt: number;
   counts: Record<string, number>;
 }
 
-/** Restore without committing (an upload's check that the database accepts every row). */
-export class TrialRestore extends Error {}
+/** A stored snapshot as text: its header and each table's columns and rows (JSON arrays), as the file holds them. */
+export interface StoredSnapshot extends SnapshotRow {
+  tables: { name: string; columns: string; rows: string }[];
+}
 
 function kindOf(type: string): ColumnKind {
   const t = type.toLowerCase();
@@ -31,9 +34,12 @@ function kindOf(type: string): ColumnKind {
 }
 
 /**
- * The SQL of snapshots, once for both dialects: which tables hold the state (read from the
- * database itself, so a table or column added by a later migration is in every snapshot without
- * a change here), reading them all in one transaction, and putting them all back in one.
+ * The SQL of snapshots: which tables hold the state (read from the database's own catalogue, so a
+ * table or column a later migration adds is in every snapshot without a change here), saving them
+ * all in one transaction, and putting them all back in one. The rows never pass through this
+ * process: a save aggregates each table into a JSON array inside the database, a restore refills
+ * each table with one INSERT … SELECT over that array. The JSON functions differ between the two
+ * dialects (and only they), in `rowsAsJson` and `rowsFromJson`.
  */
 @Injectable()
 export class SnapshotStore {
@@ -58,115 +64,104 @@ export class SnapshotStore {
     return this.shapes;
   }
 
-  /** Reads every table in one transaction (a consistent state) and stores the document, unless the name is taken. */
-  async save(name: string, createdAt: number, createdAtIso: string): Promise<SnapshotRow | null> {
+  /** Copies every table in one transaction (one consistent state) under `name`, unless the name is taken. */
+  async save(name: string, createdAt: number): Promise<SnapshotRow | null> {
     const shapes = await this.tableShapes();
     const isPostgres = this.transactions.isPostgres;
     const schema = this.schema;
     return this.writer.run(function* (): UnitOfWork<SnapshotRow | null> {
-      // One view of every table: PostgreSQL's default isolation would show each SELECT a newer state.
+      // One view of every table: PostgreSQL's default isolation would show each statement a newer state.
       if (isPostgres) yield [{ sql: 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ', params: [] }];
       const [taken] = yield [{ sql: 'SELECT name FROM sim_snapshot WHERE name = ?', params: [name] }];
       if (taken.rows.length > 0) return null;
-      const results = yield shapes.map((shape) => ({
-        sql: `SELECT ${shape.columns.map((c) => quote(c.name)).join(', ')} FROM ${quote(shape.name)} ORDER BY ${shape.primaryKey.map(quote).join(', ')}`,
-        params: [],
-      }));
-      const document: SnapshotDocument = { format: SNAPSHOT_FORMAT, schema, createdAt: createdAtIso, tables: {} };
-      shapes.forEach((shape, index) => {
-        document.tables[shape.name] = {
-          columns: shape.columns.map((c) => c.name),
-          rows: results[index].rows.map((row) => shape.columns.map((c) => toCell(row[c.name], c.kind))),
-        };
-      });
-      const counts = Object.fromEntries(shapes.map((shape) => [shape.name, document.tables[shape.name].rows.length]));
+      const counted = yield shapes.map((shape) => ({ sql: `SELECT COUNT(*) AS n FROM ${quote(shape.name)}`, params: [] }));
+      const counts = Object.fromEntries(shapes.map((shape, index) => [shape.name, Number(counted[index].rows[0].n)]));
       yield [
-        {
-          sql: 'INSERT INTO sim_snapshot (name, created_at, counts, document) VALUES (?, ?, ?, ?)',
-          params: [name, createdAt, JSON.stringify(counts), JSON.stringify(document)],
-        },
+        { sql: 'INSERT INTO sim_snapshot (name, schema, created_at, counts) VALUES (?, ?, ?, ?)', params: [name, schema, createdAt, JSON.stringify(counts)] },
+        ...shapes.map((shape) => ({
+          sql: `INSERT INTO sim_snapshot_table (snapshot_name, table_name, columns, rows) SELECT ?, ?, ?, ${rowsAsJson(shape, isPostgres)} FROM ${quote(shape.name)}`,
+          params: [name, shape.name, JSON.stringify(shape.columns.map((c) => c.name))],
+        })),
       ];
-      return { name, createdAt, counts };
+      return { name, schema, createdAt, counts };
     });
   }
 
-  /** Stores an uploaded document (checked by the caller) under `name`, replacing any snapshot of that name. */
-  async put(name: string, createdAt: number, counts: Record<string, number>, documentText: string): Promise<void> {
+  /**
+   * Stores an uploaded document (its form checked by the caller) under `name`, replacing any
+   * snapshot of that name, after restoring it inside the same transaction and rolling that back:
+   * a row the database refuses (a repeated key) fails the whole upload, which keeps nothing.
+   */
+  async upload(name: string, document: SnapshotDocument, createdAt: number, counts: Record<string, number>): Promise<void> {
+    const shapes = await this.tableShapes();
+    const isPostgres = this.transactions.isPostgres;
+    const schema = this.schema;
     await this.writer.run(function* (): UnitOfWork<void> {
       yield [
+        { sql: 'DELETE FROM sim_snapshot_table WHERE snapshot_name = ?', params: [name] },
         { sql: 'DELETE FROM sim_snapshot WHERE name = ?', params: [name] },
-        { sql: 'INSERT INTO sim_snapshot (name, created_at, counts, document) VALUES (?, ?, ?, ?)', params: [name, createdAt, JSON.stringify(counts), documentText] },
+        { sql: 'INSERT INTO sim_snapshot (name, schema, created_at, counts) VALUES (?, ?, ?, ?)', params: [name, schema, createdAt, JSON.stringify(counts)] },
+        ...Object.entries(document.tables).map(([table, rows]) => ({
+          sql: 'INSERT INTO sim_snapshot_table (snapshot_name, table_name, columns, rows) VALUES (?, ?, ?, ?)',
+          params: [name, table, JSON.stringify(rows.columns), JSON.stringify(rows.rows)],
+        })),
+        { sql: 'SAVEPOINT trial_restore', params: [] },
+      ];
+      yield* restoreUnit(name, shapes, isPostgres, schema);
+      yield [
+        { sql: 'ROLLBACK TO SAVEPOINT trial_restore', params: [] },
+        { sql: 'RELEASE SAVEPOINT trial_restore', params: [] },
       ];
     });
+  }
+
+  /**
+   * Puts a snapshot's state back in one transaction: every table emptied and refilled, serial
+   * sequences moved past the restored ids, and every version (the counters, the clock's) moved
+   * past both its current and its saved value, with every venue (and every card ever on the
+   * hotlist) stamped with the new version, so that each instance's copies and each terminal's
+   * delta download see a change. Answers null when there is no such snapshot, and a snapshot of
+   * another schema without restoring it.
+   */
+  async restore(name: string): Promise<SnapshotRow | null> {
+    const shapes = await this.tableShapes();
+    const isPostgres = this.transactions.isPostgres;
+    return this.writer.run(() => restoreUnit(name, shapes, isPostgres, this.schema));
   }
 
   /** Snapshots by name, after `after`, at most `limit`. */
   async list(after: string | null, limit: number): Promise<SnapshotRow[]> {
     const rows: Row[] = await this.dataSource.query(
       this.transactions.isPostgres
-        ? 'SELECT name, created_at, counts FROM sim_snapshot WHERE name > $1 ORDER BY name LIMIT $2'
-        : 'SELECT name, created_at, counts FROM sim_snapshot WHERE name > ? ORDER BY name LIMIT ?',
+        ? 'SELECT name, schema, created_at, counts FROM sim_snapshot WHERE name > $1 ORDER BY name LIMIT $2'
+        : 'SELECT name, schema, created_at, counts FROM sim_snapshot WHERE name > ? ORDER BY name LIMIT ?',
       [after ?? '', limit],
     );
     return rows.map(toSnapshotRow);
   }
 
-  async documentText(name: string): Promise<string | null> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT document FROM sim_snapshot WHERE name = ${this.transactions.isPostgres ? '$1' : '?'}`,
-      [name],
-    );
-    return rows.length > 0 ? String(rows[0].document) : null;
+  /** A snapshot with every table's rows as stored text (the file), in one transaction. */
+  async stored(name: string): Promise<StoredSnapshot | null> {
+    return this.writer.run(function* (): UnitOfWork<StoredSnapshot | null> {
+      const [header, tables] = yield [
+        { sql: 'SELECT name, schema, created_at, counts FROM sim_snapshot WHERE name = ?', params: [name] },
+        { sql: 'SELECT table_name, columns, rows FROM sim_snapshot_table WHERE snapshot_name = ? ORDER BY table_name', params: [name] },
+      ];
+      if (header.rows.length === 0) return null;
+      return {
+        ...toSnapshotRow(header.rows[0]),
+        tables: tables.rows.map((row) => ({ name: String(row.table_name), columns: String(row.columns), rows: String(row.rows) })),
+      };
+    });
   }
 
   async remove(name: string): Promise<boolean> {
     return this.writer.run(function* (): UnitOfWork<boolean> {
-      const [deleted] = yield [{ sql: 'DELETE FROM sim_snapshot WHERE name = ?', params: [name] }];
-      return deleted.changes > 0;
-    });
-  }
-
-  /**
-   * Puts a document's state back in one transaction: every table emptied and refilled, serial
-   * sequences moved past the restored ids, and every version (the counters, the clock's) moved
-   * past both its current and its saved value, with every venue (and every card ever on the
-   * hotlist) stamped with the new version, so that each instance's copies and each terminal's
-   * delta download see a change. `commit: false` rolls it all back (throws {@link TrialRestore}).
-   */
-  async restore(document: SnapshotDocument, commit: boolean): Promise<void> {
-    const shapes = await this.tableShapes();
-    const isPostgres = this.transactions.isPostgres;
-    await this.writer.run(function* (): UnitOfWork<void> {
-      const [counters, clock] = yield [
-        { sql: `UPDATE ${COUNTER} SET value = value + 1 RETURNING name, value`, params: [] },
-        { sql: `UPDATE ${CLOCK} SET version = version + 1 RETURNING id, version`, params: [] },
+      const [, deleted] = yield [
+        { sql: 'DELETE FROM sim_snapshot_table WHERE snapshot_name = ?', params: [name] },
+        { sql: 'DELETE FROM sim_snapshot WHERE name = ?', params: [name] },
       ];
-      yield shapes.map((shape) => ({ sql: `DELETE FROM ${quote(shape.name)}`, params: [] }));
-      const statements: Statement[] = [];
-      for (const shape of shapes) {
-        const table = document.tables[shape.name];
-        let rows = table.rows;
-        if (shape.name === COUNTER) rows = movedOn(table.columns, rows, 'name', 'value', counters.rows);
-        if (shape.name === CLOCK) rows = movedOn(table.columns, rows, 'id', 'version', clock.rows);
-        for (const chunk of chunked(rows, table.columns.length)) {
-          statements.push({
-            sql: `INSERT INTO ${quote(shape.name)} (${table.columns.map(quote).join(', ')}) VALUES ${valuesList(chunk.length, table.columns.length)}`,
-            params: chunk.flat(),
-          });
-        }
-        if (isPostgres && shape.serial) {
-          statements.push({
-            sql: `SELECT setval(pg_get_serial_sequence('${shape.name}', '${shape.serial}'), COALESCE((SELECT MAX(${quote(shape.serial)}) FROM ${quote(shape.name)}), 0) + 1, false)`,
-            params: [],
-          });
-        }
-      }
-      statements.push(
-        { sql: `UPDATE venue SET whitelist_version = (SELECT value FROM ${COUNTER} WHERE name = 'whitelist')`, params: [] },
-        { sql: `UPDATE card SET hotlist_version = (SELECT value FROM ${COUNTER} WHERE name = 'hotlist') WHERE hotlist_version > 0`, params: [] },
-      );
-      yield statements;
-      if (!commit) throw new TrialRestore('trial restore: rolled back');
+      return deleted.changes > 0;
     });
   }
 
@@ -222,6 +217,80 @@ function quote(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
 }
 
+/** The table's rows as one JSON array of arrays (in its columns' order, by primary key), in JSON's own types. */
+function rowsAsJson(shape: TableShape, isPostgres: boolean): string {
+  const order = shape.primaryKey.map(quote).join(', ');
+  if (isPostgres) {
+    return `COALESCE(json_agg(json_build_array(${shape.columns.map((c) => quote(c.name)).join(', ')}) ORDER BY ${order}), '[]'::json)::text`;
+  }
+  // SQLite keeps booleans as 0/1: the document says true/false.
+  const cells = shape.columns.map((c) =>
+    c.kind === 'boolean' ? `CASE WHEN ${quote(c.name)} IS NULL THEN NULL WHEN ${quote(c.name)} THEN json('true') ELSE json('false') END` : quote(c.name),
+  );
+  return `COALESCE(json_group_array(json_array(${cells.join(', ')}) ORDER BY ${order}), '[]')`;
+}
+
+/** `INSERT … SELECT` refilling a table from a stored JSON array of rows in `columns`' order. */
+function rowsFromJson(shape: TableShape, columns: string[], isPostgres: boolean): string {
+  const stored = 'SELECT rows FROM sim_snapshot_table WHERE snapshot_name = ? AND table_name = ?';
+  const target = `INSERT INTO ${quote(shape.name)} (${columns.map(quote).join(', ')})`;
+  const kinds = columns.map((name) => shape.columns.find((c) => c.name === name)?.kind ?? 'text');
+  if (isPostgres) {
+    const cast: Record<ColumnKind, string> = { text: '', integer: '::bigint', real: '::double precision', boolean: '::boolean' };
+    const cells = kinds.map((kind, i) => `(r.value ->> ${i})${cast[kind]}`);
+    return `${target} SELECT ${cells.join(', ')} FROM json_array_elements((${stored})::json) AS r(value)`;
+  }
+  return `${target} SELECT ${kinds.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each((${stored}))`;
+}
+
+/** See {@link SnapshotStore.restore}. */
+function* restoreUnit(name: string, shapes: TableShape[], isPostgres: boolean, schema: string): UnitOfWork<SnapshotRow | null> {
+  const [header, tables] = yield [
+    { sql: 'SELECT name, schema, created_at, counts FROM sim_snapshot WHERE name = ?', params: [name] },
+    {
+      sql: `SELECT table_name, columns, CASE WHEN table_name IN ('${COUNTER}', '${CLOCK}') THEN rows END AS small_rows FROM sim_snapshot_table WHERE snapshot_name = ?`,
+      params: [name],
+    },
+  ];
+  if (header.rows.length === 0) return null;
+  const snapshot = toSnapshotRow(header.rows[0]);
+  // Saved under another schema (before an upgrade): answered as it is, restoring nothing.
+  if (snapshot.schema !== schema) return snapshot;
+  const saved = new Map(tables.rows.map((row) => [String(row.table_name), { columns: JSON.parse(String(row.columns)) as string[], rows: row.small_rows }]));
+  const [counters, clock] = yield [
+    { sql: `UPDATE ${COUNTER} SET value = value + 1 RETURNING name, value`, params: [] },
+    { sql: `UPDATE ${CLOCK} SET version = version + 1 RETURNING id, version`, params: [] },
+  ];
+  yield shapes.map((shape) => ({ sql: `DELETE FROM ${quote(shape.name)}`, params: [] }));
+  const statements: Statement[] = [];
+  for (const shape of shapes) {
+    const table = saved.get(shape.name);
+    if (!table) throw new Error(`snapshot ${name} has no rows for table ${shape.name}`);
+    if (shape.name === COUNTER || shape.name === CLOCK) {
+      const [key, version, current] = shape.name === COUNTER ? ['name', 'value', counters.rows] : ['id', 'version', clock.rows];
+      const rows = movedOn(table.columns, JSON.parse(String(table.rows)) as Cell[][], key, version, current);
+      statements.push({
+        sql: `INSERT INTO ${quote(shape.name)} (${table.columns.map(quote).join(', ')}) VALUES ${valuesList(rows.length, table.columns.length)}`,
+        params: rows.flat(),
+      });
+    } else {
+      statements.push({ sql: rowsFromJson(shape, table.columns, isPostgres), params: [name, shape.name] });
+    }
+    if (isPostgres && shape.serial) {
+      statements.push({
+        sql: `SELECT setval(pg_get_serial_sequence('${shape.name}', '${shape.serial}'), COALESCE((SELECT MAX(${quote(shape.serial)}) FROM ${quote(shape.name)}), 0) + 1, false)`,
+        params: [],
+      });
+    }
+  }
+  statements.push(
+    { sql: `UPDATE venue SET whitelist_version = (SELECT value FROM ${COUNTER} WHERE name = 'whitelist')`, params: [] },
+    { sql: `UPDATE card SET hotlist_version = (SELECT value FROM ${COUNTER} WHERE name = 'hotlist') WHERE hotlist_version > 0`, params: [] },
+  );
+  yield statements;
+  return snapshot;
+}
+
 /**
  * The saved rows of a version table with each version moved past both the saved and the current
  * value (`current` holds the values already incremented in this transaction); a current row the
@@ -247,5 +316,5 @@ function movedOn(columns: string[], saved: Cell[][], key: string, version: strin
 }
 
 function toSnapshotRow(row: Row): SnapshotRow {
-  return { name: String(row.name), createdAt: Number(row.created_at), counts: JSON.parse(String(row.counts)) as Record<string, number> };
+  return { name: String(row.name), schema: String(row.schema), createdAt: Number(row.created_at), counts: JSON.parse(String(row.counts)) as Record<string, number> };
 }

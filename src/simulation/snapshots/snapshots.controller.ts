@@ -47,7 +47,7 @@ export class SnapshotsController {
   @ApiParam(NAME_PARAM)
   @ApiOperation({ operationId: 'restoreSnapshot', summary: 'Put the saved state back, all or nothing, in one transaction; every version moves on and faults are cleared' })
   @ApiOkResponse({ type: SnapshotView })
-  @ApiErrors([400, 404])
+  @ApiErrors([400, 404, 409], { 409: 'SNAPSHOT_OUTDATED: saved under another database schema (an older release); nothing restored' })
   restore(@Param('name') name: string): Promise<SnapshotInfo> {
     return this.snapshots.restore(checkName(name));
   }

@@ -6,13 +6,13 @@ import { DomainError, ErrorCode, notFound, validationFailed } from '../../common
 import { decodeCursor, encodeCursor, Page } from '../../common/pagination';
 import { toShanghaiIso } from '../../common/time';
 import { FaultsService } from '../faults/faults.service';
-import { checkSnapshotDocument, countsOf, SnapshotDocument } from './snapshot-document';
-import { SnapshotRow, SnapshotStore, TrialRestore } from './snapshot-store';
+import { checkSnapshotDocument, countsOf, SNAPSHOT_FORMAT } from './snapshot-document';
+import { SnapshotRow, SnapshotStore } from './snapshot-store';
 
 export const SNAPSHOT_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 /** A snapshot file's largest size, compressed (the route's body limit) and unpacked. */
 export const SNAPSHOT_FILE_LIMIT_BYTES = 64 * 1024 * 1024;
-const UNPACKED_LIMIT_BYTES = 1024 * 1024 * 1024;
+const UNPACKED_LIMIT_BYTES = 512 * 1024 * 1024;
 
 export interface SnapshotInfo {
   name: string;
@@ -32,8 +32,7 @@ export class SnapshotsService {
   ) {}
 
   async save(name: string): Promise<SnapshotInfo> {
-    const now = this.clock.nowMs();
-    const saved = await this.store.save(name, now, toShanghaiIso(now));
+    const saved = await this.store.save(name, this.clock.nowMs());
     if (!saved) throw new DomainError(409, ErrorCode.SNAPSHOT_EXISTS, 'A snapshot of that name exists: delete it first or choose another name');
     return view(saved);
   }
@@ -47,20 +46,26 @@ export class SnapshotsService {
 
   /** Puts the whole state back in one transaction; faults are cleared, as by a reset. */
   async restore(name: string): Promise<SnapshotInfo> {
-    const text = await this.documentText(name);
-    const document = JSON.parse(text) as SnapshotDocument;
-    await this.store.restore(document, true);
+    const restored = await this.store.restore(name);
+    if (!restored) throw notFound('Snapshot');
+    if (restored.schema !== this.store.schema) {
+      throw new DomainError(409, ErrorCode.SNAPSHOT_OUTDATED, 'The snapshot was saved under another database schema (an older release); nothing was restored');
+    }
     this.faults.clear();
-    return { name, createdAt: document.createdAt, counts: countsOf(document) };
+    return view(restored);
   }
 
   async remove(name: string): Promise<void> {
     if (!(await this.store.remove(name))) throw notFound('Snapshot');
   }
 
-  /** The snapshot as a file: its document, gzip'd. */
+  /** The snapshot as a file: its document, gzip'd, assembled from the stored tables without parsing them. */
   async download(name: string): Promise<Buffer> {
-    return promisify(gzip)(await this.documentText(name));
+    const stored = await this.store.stored(name);
+    if (!stored) throw notFound('Snapshot');
+    const header = `{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"schema":${JSON.stringify(stored.schema)},"createdAt":${JSON.stringify(toShanghaiIso(stored.createdAt))},"tables":{`;
+    const tables = stored.tables.map((table) => `${JSON.stringify(table.name)}:{"columns":${table.columns},"rows":${table.rows}}`);
+    return promisify(gzip)(`${header}${tables.join(',')}}}`);
   }
 
   /**
@@ -74,7 +79,7 @@ export class SnapshotsService {
     try {
       text = (await promisify(gunzip)(file, { maxOutputLength: UNPACKED_LIMIT_BYTES })).toString('utf8');
     } catch {
-      throw badFile('must be a gzip-compressed snapshot document (GET /sim/snapshots/{name}/file)');
+      throw badFile('must be a gzip-compressed snapshot document (GET /sim/snapshots/{name}/file), at most 512 MiB unpacked');
     }
     try {
       parsed = JSON.parse(text);
@@ -83,24 +88,22 @@ export class SnapshotsService {
     }
     const check = checkSnapshotDocument(parsed, await this.store.tableShapes(), this.store.schema);
     if (!check.ok) throw validationFailed(check.errors);
-    try {
-      await this.store.restore(check.document, false);
-    } catch (error) {
-      if (!(error instanceof TrialRestore)) {
-        throw badFile('holds rows the database refuses (a repeated key or a broken constraint)', 'duplicateValue');
-      }
-    }
     const createdAt = Date.parse(check.document.createdAt);
     const counts = countsOf(check.document);
-    await this.store.put(name, createdAt, counts, text);
+    try {
+      await this.store.upload(name, check.document, createdAt, counts);
+    } catch (error) {
+      if (isRefusedRow(error)) throw badFile('holds rows the database refuses (a repeated key or a value out of range)', 'duplicateValue');
+      throw error;
+    }
     return { name, createdAt: toShanghaiIso(createdAt), counts };
   }
+}
 
-  private async documentText(name: string): Promise<string> {
-    const text = await this.store.documentText(name);
-    if (text === null) throw notFound('Snapshot');
-    return text;
-  }
+/** A constraint or data error of either database (a repeated key, a number too large for its column). */
+function isRefusedRow(error: unknown): boolean {
+  const code = String((error as { code?: unknown }).code ?? '');
+  return code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || /^2[23]/.test(code);
 }
 
 function badFile(rule: string, constraint: 'format' | 'duplicateValue' = 'format'): DomainError {
