@@ -31,11 +31,12 @@ export class ServiceClient {
     this.authorization = `Bearer ${adminKey}`;
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<ServiceResponse<T>> {
+  /** `key`: another key than the admin key for this request (a terminal's). */
+  async request<T>(method: string, path: string, body?: unknown, key?: string): Promise<ServiceResponse<T>> {
     for (let attempt = 1; ; attempt++) {
       let waitMs = 25 * 2 ** attempt;
       try {
-        const response = await this.send<T>(method, path, body);
+        const response = await this.send<T>(method, path, body, key);
         const retryable = response.status === 503 || response.status === 429;
         if (!retryable || attempt >= MAX_ATTEMPTS) {
           this.requests += 1;
@@ -65,7 +66,7 @@ export class ServiceClient {
     this.agent.destroy();
   }
 
-  private send<T>(method: string, path: string, body?: unknown): Promise<ServiceResponse<T>> {
+  private send<T>(method: string, path: string, body?: unknown, key?: string): Promise<ServiceResponse<T>> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const request = this.transport.request(
@@ -77,7 +78,7 @@ export class ServiceClient {
           method,
           agent: this.agent,
           headers: {
-            authorization: this.authorization,
+            authorization: key === undefined ? this.authorization : `Bearer ${key}`,
             accept: 'application/json',
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
           },
