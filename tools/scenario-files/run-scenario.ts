@@ -30,7 +30,7 @@ export function scenarioSsn(issuerCode: string, birthDate: string, n: number): s
 
 const json = (value: unknown) => JSON.stringify(value);
 const excerpt = (value: unknown) => {
-  const text = typeof value === 'string' ? value : json(value);
+  const text = json(value);
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 };
 
