@@ -9,10 +9,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { decisionsChart, renderReportHtml } from '../src/simulation/scenario/report-html';
-import { REPORT_LABELS } from '../src/simulation/scenario/report-labels';
-import { runScenario, ScenarioOutcome } from '../src/simulation/scenario/scenario';
-import { parseSimulateArguments } from '../src/simulation/scenario/simulate.cli';
+import { decisionsChart, renderReportHtml } from '../tools/simulate/report-html';
+import { REPORT_LABELS } from '../tools/simulate/report-labels';
+import { runScenario, ScenarioOutcome } from '../tools/simulate/scenario';
+import { parseSimulateArguments } from '../tools/simulate/simulate.cli';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = resolve(__dirname, '..', 'test-output', 'report');

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startSimulator } from '../../src/embed';
-import { ServiceClient } from '../../src/simulation/scenario/service-client';
+import { ServiceClient } from '../service-client';
 import { junitXml } from './junit';
 import { FileResult, runScenario } from './run-scenario';
 import { checkScenario, Scenario, ScenarioMistake } from './scenario-file';

@@ -1,4 +1,4 @@
-import type { ServiceClient, ServiceResponse } from '../../src/simulation/scenario/service-client';
+import type { ServiceClient, ServiceResponse } from '../service-client';
 import { mismatches } from './match';
 import type { GivenCard, Scenario, Step, StepKind } from './scenario-file';
 import { STEP_KINDS } from './scenario-file';

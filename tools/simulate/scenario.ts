@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isoWeekdayOf, isRealDate, startOfBusinessDay, toShanghaiIso } from '../../common/time';
-import { DEV_ADMIN_KEY } from '../../config/app-config';
-import { createHolidayCalendar } from '../../fares/holiday-calendar';
-import holidays from '../../seed/holidays.json';
-import { netPositions } from '../../settlement/clearing';
+import { isoWeekdayOf, isRealDate, startOfBusinessDay, toShanghaiIso } from '../../src/common/time';
+import { DEV_ADMIN_KEY } from '../../src/config/app-config';
+import { createHolidayCalendar } from '../../src/fares/holiday-calendar';
+import holidays from '../../src/seed/holidays.json';
+import { netPositions } from '../../src/settlement/clearing';
 import { CatalogVenue, VenueCatalog } from './catalog';
 import type { DayContext } from './day-plan';
 import { ScenarioDriver } from './driver';
@@ -14,7 +14,7 @@ import { Random } from './prng';
 import { buildReport, ScenarioReport, SettlementDay, SettlementLine } from './report';
 import { renderReportHtml } from './report-html';
 import type { ReportLanguage } from './report-labels';
-import { ServiceClient } from './service-client';
+import { ServiceClient } from '../service-client';
 import { InProcessService, startInProcessService } from './simulator-thread';
 import { Tally } from './tally';
 

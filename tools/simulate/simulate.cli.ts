@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { toShanghaiIso } from '../../common/time';
+import { toShanghaiIso } from '../../src/common/time';
 import { REPORT_LANGUAGES, ReportLanguage } from './report-labels';
 import { DEFAULT_START, runScenario, ScenarioEvent, ScenarioOutcome } from './scenario';
 

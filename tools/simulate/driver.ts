@@ -1,9 +1,9 @@
-import { toShanghaiIso } from '../../common/time';
+import { toShanghaiIso } from '../../src/common/time';
 import { VenueCatalog } from './catalog';
 import { assignPlaces, DayContext, PlanState, planDay, Step, TapAction } from './day-plan';
 import type { Person } from './population';
 import { Random } from './prng';
-import { forEachBounded, ServiceClient } from './service-client';
+import { forEachBounded, ServiceClient } from '../service-client';
 import { Tally } from './tally';
 
 /** A person as the runner follows them: the plan state plus what their card has told them. */

@@ -1,5 +1,5 @@
-import { isoWeekdayOf, minuteOfDayOf, startOfBusinessDay } from '../../common/time';
-import venues from '../../seed/venues.seed.json';
+import { isoWeekdayOf, minuteOfDayOf, startOfBusinessDay } from '../../src/common/time';
+import venues from '../../src/seed/venues.seed.json';
 import { CatalogVenue, VenueCatalog } from './catalog';
 import { assignPlaces, DayContext, PlanState, planDay, Step } from './day-plan';
 import { buildPopulation } from './population';

@@ -1,5 +1,5 @@
-import { makeSsn } from '../../cards/ssn';
-import { addYears, ageOn } from '../../common/time';
+import { makeSsn } from '../../src/cards/ssn';
+import { addYears, ageOn } from '../../src/common/time';
 import {
   CHENGDU_DISTRICTS,
   CHONGQING_AREAS,

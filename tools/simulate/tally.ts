@@ -1,4 +1,4 @@
-import { businessDayOf } from '../../common/time';
+import { businessDayOf } from '../../src/common/time';
 import type { CatalogVenue } from './catalog';
 import type { Group } from './geography';
 import type { Person } from './population';

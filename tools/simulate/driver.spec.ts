@@ -1,9 +1,9 @@
-import { isoWeekdayOf, startOfBusinessDay } from '../../common/time';
-import venues from '../../seed/venues.seed.json';
+import { isoWeekdayOf, startOfBusinessDay } from '../../src/common/time';
+import venues from '../../src/seed/venues.seed.json';
 import { CatalogVenue, VenueCatalog } from './catalog';
 import { ScenarioDriver } from './driver';
 import { buildPopulation } from './population';
-import type { ServiceClient, ServiceResponse } from './service-client';
+import type { ServiceClient, ServiceResponse } from '../service-client';
 import { Tally } from './tally';
 
 interface Call {

@@ -1,5 +1,5 @@
-import { checkSsn } from '../../cards/ssn';
-import { ageOn } from '../../common/time';
+import { checkSsn } from '../../src/cards/ssn';
+import { ageOn } from '../../src/common/time';
 import { CHONGQING_AREAS, cityGroupOf, REGION_POPULATION_MILLIONS, SICHUAN_AREAS } from './geography';
 import { allocateResidents, buildPopulation, Person, VISITOR_SHARE } from './population';
 

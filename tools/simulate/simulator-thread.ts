@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
-import { startSimulator } from '../../embed';
+import { startSimulator } from '../../src/embed';
 
 /** The service the runner drives when no `--url` is given. */
 export interface InProcessService {

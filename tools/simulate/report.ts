@@ -1,4 +1,4 @@
-import { DECLINE_REASONS } from '../../taps/tap-decision';
+import { DECLINE_REASONS } from '../../src/taps/tap-decision';
 import type { VenueCatalog } from './catalog';
 import { CITY_GROUPS, Group } from './geography';
 import type { Person } from './population';
