@@ -58,10 +58,7 @@ if (!haveChromium) console.warn(`report-render: skipped, ${CHROMIUM} is not inst
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    outcome = await runScenario(
-      { cards: 800, days: 2, seed: 'render', start: '2025-03-07', outDir: OUT, concurrency: 16 },
-      { log: () => undefined },
-    );
+    outcome = await runScenario({ cards: 800, days: 2, seed: 'render', start: '2025-03-07', outDir: OUT, concurrency: 16 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

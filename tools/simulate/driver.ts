@@ -74,8 +74,6 @@ export class ScenarioDriver {
   private readonly cardOwners = new Map<string, PersonState>();
   private readonly buffers = new Map<string, BufferedTap[]>();
   private readonly offline: { code: string; period: number; offset: number }[];
-  /** Whether `POST /taps/batch` exists; learnt from the first upload. */
-  batchAvailable: boolean | null = null;
 
   constructor(
     private readonly client: ServiceClient,
@@ -324,7 +322,7 @@ export class ScenarioDriver {
     throw new Error(`POST /cards/${state.cardNumber}/top-ups answered ${response.status}: ${JSON.stringify(response.body)}`);
   }
 
-  /** Sends an offline terminal's buffer: `POST /taps/batch` in chunks, or one tap at a time without it. */
+  /** Sends an offline terminal's buffer: `POST /taps/batch` in chunks of at most 1,000. */
   private async upload(code: string): Promise<void> {
     const buffer = this.buffers.get(code);
     if (!buffer || buffer.length === 0) return;
@@ -333,40 +331,16 @@ export class ScenarioDriver {
     buffer.sort((a, b) => a.at - b.at || a.state.person.index - b.state.person.index || a.sequence - b.sequence);
     for (let start = 0; start < buffer.length; start += BATCH_LIMIT) {
       const chunk = buffer.slice(start, start + BATCH_LIMIT);
-      if (this.batchAvailable !== false) {
-        const response = await this.client.request<BatchAnswer>('POST', '/taps/batch', { taps: chunk.map((t) => t.body) });
-        if (response.status === 200) {
-          this.batchAvailable = true;
-          this.tally.count('batchUploads');
-          for (const result of response.body.results) {
-            const sent = chunk[result.index];
-            if (result.status === 'INVALID' || !result.decision) {
-              this.tally.count('invalidTaps');
-              continue;
-            }
-            this.record(sent.state, sent.body, sent.at, { decision: result.decision, reason: result.reason }, false);
-          }
+      const response = await this.client.expect<BatchAnswer>(200, 'POST', '/taps/batch', { taps: chunk.map((t) => t.body) });
+      this.tally.count('batchUploads');
+      for (const result of response.results) {
+        const sent = chunk[result.index];
+        if (result.status === 'INVALID' || !result.decision) {
+          this.tally.count('invalidTaps');
           continue;
         }
-        if (response.status !== 404 || this.batchAvailable === true) {
-          throw new Error(`POST /taps/batch answered ${response.status}: ${JSON.stringify(response.body)}`);
-        }
-        this.batchAvailable = false;
+        this.record(sent.state, sent.body, sent.at, { decision: result.decision, reason: result.reason }, false);
       }
-      // No batch endpoint: the terminal replays its buffer tap by tap, each card's taps in order.
-      const byCard = new Map<PersonState, BufferedTap[]>();
-      for (const tap of chunk) {
-        const taps = byCard.get(tap.state) ?? [];
-        taps.push(tap);
-        byCard.set(tap.state, taps);
-      }
-      await forEachBounded([...byCard.values()], this.options.concurrency, async (taps) => {
-        for (const tap of taps) {
-          const answer = await this.client.expect<TapAnswer>(200, 'POST', '/taps', tap.body);
-          this.record(tap.state, tap.body, tap.at, answer, false);
-        }
-      });
-      this.tally.count('singleUploads');
     }
   }
 }

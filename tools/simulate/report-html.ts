@@ -238,7 +238,7 @@ export function renderReportHtml(report: ScenarioReport, language: ReportLanguag
     cards: thousands(s.cards),
     days: s.days,
     dates: s.dates.join(', '),
-    offlineUpload: s.offlineUpload === 'POST /taps/batch' ? s.offlineUpload : labels.uploadOneByOne,
+    offlineUpload: s.offlineUpload,
   });
   const population = report.population;
   const title = language === 'en' ? report.title : labels.title;

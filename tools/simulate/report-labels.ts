@@ -14,7 +14,6 @@ export interface ReportLabels {
   fullStop: string;
   header: (p: { seed: string; cards: string; days: number; dates: string; offlineUpload: string }) => string;
   /** How offline terminals uploaded, when the service had no `POST /taps/batch`. */
-  uploadOneByOne: string;
   tiles: { taps: string; approved: string; crossRegion: string; charged: string; topUps: string; lostCards: string };
   tapsPerHour: { title: string; sichuan: string; chongqing: string; axis: string };
   decisions: { title: string; axis: string; note: (p: { approved: string; declined: string; retries: string }) => string };
@@ -47,7 +46,6 @@ const EN: ReportLabels = {
   seed: 'seed',
   fullStop: '.',
   header: (p) => `seed ${p.seed} · ${p.cards} cards · ${p.days} day${p.days === 1 ? '' : 's'} (${p.dates}) · offline terminals upload by ${p.offlineUpload}`,
-  uploadOneByOne: 'POST /taps one tap at a time (POST /taps/batch answered 404)',
   tiles: { taps: 'taps', approved: 'approved', crossRegion: 'cross-region taps', charged: 'charged', topUps: 'top-ups', lostCards: 'cards lost' },
   tapsPerHour: { title: 'Taps per hour by region of the venue', sichuan: 'Sichuan venues', chongqing: 'Chongqing venues', axis: 'taps / hour' },
   decisions: {
@@ -89,7 +87,6 @@ const ZH: ReportLabels = {
   seed: '随机种子',
   fullStop: '。',
   header: (p) => `随机种子 ${p.seed} · ${p.cards} 张卡 · ${p.days} 天（${p.dates}）· 离线终端上传方式：${p.offlineUpload}`,
-  uploadOneByOne: '逐笔 POST /taps（POST /taps/batch 返回 404）',
   tiles: { taps: '刷卡次数', approved: '通过率', crossRegion: '跨区域刷卡', charged: '扣费总额', topUps: '充值次数', lostCards: '挂失卡数' },
   tapsPerHour: { title: '每小时刷卡量（按场馆所在地区）', sichuan: '四川场馆', chongqing: '重庆场馆', axis: '次 / 小时' },
   decisions: {

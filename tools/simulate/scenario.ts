@@ -1,17 +1,15 @@
-import { Logger } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isoWeekdayOf, isRealDate, startOfBusinessDay, toShanghaiIso } from '../../src/common/time';
 import { DEV_ADMIN_KEY } from '../../src/config/app-config';
 import { createHolidayCalendar } from '../../src/fares/holiday-calendar';
 import holidays from '../../src/seed/holidays.json';
-import { netPositions } from '../../src/settlement/clearing';
 import { CatalogVenue, VenueCatalog } from './catalog';
 import type { DayContext } from './day-plan';
 import { ScenarioDriver } from './driver';
 import { buildPopulation } from './population';
 import { Random } from './prng';
-import { buildReport, ScenarioReport, SettlementDay, SettlementLine } from './report';
+import { buildReport, ScenarioReport, SettlementDay } from './report';
 import { renderReportHtml } from './report-html';
 import type { ReportLanguage } from './report-labels';
 import { ServiceClient } from '../service-client';
@@ -43,7 +41,6 @@ export type ScenarioEvent =
 
 export interface ScenarioHooks {
   onEvent?(event: ScenarioEvent): void;
-  log?(message: string): void;
 }
 
 export interface ScenarioOutcome {
@@ -69,8 +66,6 @@ interface Whitelist {
  */
 export async function runScenario(options: ScenarioOptions, hooks: ScenarioHooks = {}): Promise<ScenarioOutcome> {
   if (!isRealDate(options.start)) throw new Error(`start must be a date YYYY-MM-DD, got ${options.start}`);
-  const logger = new Logger('Scenario');
-  const log = hooks.log ?? ((message: string) => logger.log(message));
   const emit = (event: ScenarioEvent) => hooks.onEvent?.(event);
 
   let simulator: InProcessService | null = null;
@@ -85,9 +80,7 @@ export async function runScenario(options: ScenarioOptions, hooks: ScenarioHooks
 
     const whitelist = await client.expect<Whitelist>(200, 'GET', '/whitelist');
     const catalog = new VenueCatalog(whitelist.venues.filter((v) => v.status === 'ACTIVE' && !v.delisted));
-    const probe = await client.request('POST', '/taps/batch', { taps: [] });
-    const batchAvailable = probe.status !== 404;
-    const offlineUpload = batchAvailable ? 'POST /taps/batch' : 'POST /taps one tap at a time (POST /taps/batch answered 404)';
+    const offlineUpload = 'POST /taps/batch';
     emit({ phase: 'start', url, inProcess: simulator?.thread ?? null, offlineUpload });
 
     const startMs = startOfBusinessDay(options.start);
@@ -99,7 +92,6 @@ export async function runScenario(options: ScenarioOptions, hooks: ScenarioHooks
       concurrency: options.concurrency,
       maxBalanceFen: ASSUMED_MAX_BALANCE_FEN,
     });
-    driver.batchAvailable = batchAvailable ? null : false;
 
     const population = buildPopulation(options.cards, options.seed, options.start);
     // Cards are issued the evening before the first day.
@@ -117,7 +109,7 @@ export async function runScenario(options: ScenarioOptions, hooks: ScenarioHooks
     }
 
     emit({ phase: 'settle' });
-    const settlement = await collectSettlement(client, dates, catalog, driver, log);
+    const settlement = await collectSettlement(client, dates);
     const report = buildReport({
       seed: options.seed,
       cards: options.cards,
@@ -145,81 +137,12 @@ export async function runScenario(options: ScenarioOptions, hooks: ScenarioHooks
   }
 }
 
-interface JournalPage {
-  items: {
-    cardNumber: string;
-    venueCode: string;
-    decision: string;
-    crossRegion: boolean;
-    fareFen: number;
-    closedJourney?: { entryVenueCode: string; fareFen: number };
-  }[];
-  nextCursor: string | null;
-}
-
-/**
- * Each day's clearing from `GET /settlements/{date}`; where the service has no such endpoint
- * (404), the same figures computed from the journal's fares (`GET /taps`), and the report says so.
- */
-async function collectSettlement(
-  client: ServiceClient,
-  dates: string[],
-  catalog: VenueCatalog,
-  driver: ScenarioDriver,
-  log: (message: string) => void,
-): Promise<{ source: string; days: SettlementDay[] }> {
+/** Each day's clearing, from `GET /settlements/{date}`. */
+async function collectSettlement(client: ServiceClient, dates: string[]): Promise<{ source: string; days: SettlementDay[] }> {
   const days: SettlementDay[] = [];
-  let fromJournal = false;
   for (const date of dates) {
-    const response = await client.request<SettlementDay>('GET', `/settlements/${date}`);
-    if (response.status === 200) {
-      const { lines, net, crossRegionTaps } = response.body;
-      days.push({ date, lines, net, crossRegionTaps });
-      continue;
-    }
-    if (response.status !== 404) throw new Error(`GET /settlements/${date} answered ${response.status}`);
-    fromJournal = true;
-    days.push(await settlementFromJournal(client, date, catalog, driver));
+    const { lines, net, crossRegionTaps } = await client.expect<SettlementDay>(200, 'GET', `/settlements/${date}`);
+    days.push({ date, lines, net, crossRegionTaps });
   }
-  if (fromJournal) log('GET /settlements/{date} answered 404: settlement computed from the fares in the journal (GET /taps)');
-  return {
-    source: fromJournal ? 'computed from the fares in the journal (GET /taps): GET /settlements/{date} answered 404' : 'GET /settlements/{date}',
-    days,
-  };
-}
-
-async function settlementFromJournal(client: ServiceClient, date: string, catalog: VenueCatalog, driver: ScenarioDriver): Promise<SettlementDay> {
-  const lines = new Map<string, SettlementLine>();
-  const charge = (issuerRegion: string, acquirerRegion: string, amountFen: number) => {
-    if (amountFen <= 0) return;
-    const key = `${issuerRegion}>${acquirerRegion}`;
-    const line = lines.get(key) ?? { issuerRegion, acquirerRegion, count: 0, amountFen: 0 };
-    line.count += 1;
-    line.amountFen += amountFen;
-    lines.set(key, line);
-  };
-  const from = encodeURIComponent(`${date}T00:00:00+08:00`);
-  const to = encodeURIComponent(toShanghaiIso(startOfBusinessDay(date) + DAY_MS));
-  let crossRegionTaps = 0;
-  let cursor: string | null = null;
-  do {
-    const page: JournalPage = await client.expect<JournalPage>(
-      200,
-      'GET',
-      `/taps?from=${from}&to=${to}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    for (const tap of page.items) {
-      if (tap.decision !== 'APPROVED') continue;
-      if (tap.crossRegion) crossRegionTaps += 1;
-      const issuer = driver.ownerOf(tap.cardNumber)?.person.region;
-      const venueRegion = catalog.get(tap.venueCode)?.region;
-      if (!issuer || !venueRegion) continue;
-      const closed = tap.closedJourney?.fareFen ?? 0;
-      if (tap.closedJourney) charge(issuer, catalog.get(tap.closedJourney.entryVenueCode)?.region ?? venueRegion, closed);
-      charge(issuer, venueRegion, tap.fareFen - closed);
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
-  const sorted = [...lines.values()].sort((a, b) => a.issuerRegion.localeCompare(b.issuerRegion) || a.acquirerRegion.localeCompare(b.acquirerRegion));
-  return { date, lines: sorted, net: netPositions(sorted), crossRegionTaps };
+  return { source: 'GET /settlements/{date}', days };
 }

@@ -182,7 +182,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream & { isTTY?
   try {
     outcome = await runScenario(
       { cards: args.cards, days: args.days, seed: args.seed, start: args.start, url: args.url, adminKey: args.adminKey, outDir: args.outDir, concurrency: args.concurrency, language: args.language },
-      { onEvent: (event) => progress.onEvent(event), log: (message) => out.write(`${message}\n`) },
+      { onEvent: (event) => progress.onEvent(event) },
     );
   } finally {
     progress.stop();
