@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { Access, CurrentPrincipal } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
-import { TapBatchDto, TapDto, TapJournalQuery } from './dto/tap.dto';
+import { TapBatchDto, TapDto, TapExportQuery, TapJournalQuery } from './dto/tap.dto';
 import { TAP_REQUEST_EXAMPLES, TAP_RESPONSE_EXAMPLES, TapBatchResultView, TapPageView, TapResultView } from './tap.views';
 import { TapResult } from './tap-result';
 import { BatchItemResult, TapsService } from './taps.service';
@@ -52,6 +53,19 @@ export class TapsController {
   })
   async batch(@Body() dto: TapBatchDto, @CurrentPrincipal() principal: Principal): Promise<{ results: BatchItemResult[] }> {
     return { results: await this.taps.recordBatch(dto.taps, principal) };
+  }
+
+  @Get('export')
+  @ApiOperation({
+    operationId: 'exportTaps',
+    summary: 'The journal as NDJSON, in occurredAt order: one line per tap, the tap as sent (tapId, cardNumber, venueCode, action, itemId?, occurredAt, terminalId) with its decision, reason, fareFen and the whole answer',
+  })
+  @ApiProduces('application/x-ndjson', 'application/json')
+  @ApiOkResponse({ description: 'one JSON object per line', schema: { type: 'string' } })
+  @ApiErrors([400, 401, 403])
+  exportJournal(@Query() query: TapExportQuery, @Res({ passthrough: true }) reply: FastifyReply): Readable {
+    void reply.header('content-type', 'application/x-ndjson; charset=utf-8');
+    return Readable.from(this.taps.exportLines(query));
   }
 
   @Get()
