@@ -67,7 +67,9 @@ export class ServiceClient {
   }
 
   private send<T>(method: string, path: string, body?: unknown, key?: string): Promise<ServiceResponse<T>> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    // A Buffer goes as it is (a snapshot file), anything else as JSON.
+    const bytes = Buffer.isBuffer(body);
+    const payload = body === undefined ? undefined : bytes ? body : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const request = this.transport.request(
         {
@@ -80,7 +82,7 @@ export class ServiceClient {
           headers: {
             authorization: key === undefined ? this.authorization : `Bearer ${key}`,
             accept: 'application/json',
-            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+            ...(payload ? { 'content-type': bytes ? 'application/gzip' : 'application/json', 'content-length': payload.length } : {}),
           },
         },
         (response) => {

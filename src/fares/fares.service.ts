@@ -15,7 +15,7 @@ import { createSchemePricer, holidayAwareWeekday } from './scheme-pricer';
  */
 @Injectable()
 export class FaresService {
-  readonly rules: FareRules = loadFareRules();
+  readonly rules: FareRules;
   readonly calendar: HolidayCalendar = createHolidayCalendar(holidays);
   private network: MetroNetwork | null = null;
   readonly pricing: TapPricing;
@@ -24,6 +24,7 @@ export class FaresService {
     private readonly directory: VenueDirectory,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.rules = loadFareRules(config.fareRulesDirectory);
     directory.onChange(() => (this.network = null));
     this.pricing = {
       pricer: createSchemePricer({
