@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSsn } from '../src/cards/ssn';
 import { CHARGE_KINDS } from '../src/ledger/ledger-entry.entity';
-import { Random } from '../src/simulation/scenario/prng';
+import { Random } from '../tools/simulate/prng';
 import { openDatabase } from './bench/bulk';
 import { freePort, Server, tail } from './bench/servers';
 import { SEED_VENUES } from './bench/traffic';

@@ -9,10 +9,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { decisionsChart, renderReportHtml } from '../src/simulation/scenario/report-html';
-import { REPORT_LABELS } from '../src/simulation/scenario/report-labels';
-import { runScenario, ScenarioOutcome } from '../src/simulation/scenario/scenario';
-import { parseSimulateArguments } from '../src/simulation/scenario/simulate.cli';
+import { decisionsChart, renderReportHtml } from '../tools/simulate/report-html';
+import { REPORT_LABELS } from '../tools/simulate/report-labels';
+import { runScenario, ScenarioOutcome } from '../tools/simulate/scenario';
+import { parseSimulateArguments } from '../tools/simulate/simulate.cli';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = resolve(__dirname, '..', 'test-output', 'report');
@@ -58,10 +58,7 @@ if (!haveChromium) console.warn(`report-render: skipped, ${CHROMIUM} is not inst
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    outcome = await runScenario(
-      { cards: 800, days: 2, seed: 'render', start: '2025-03-07', outDir: OUT, concurrency: 16 },
-      { log: () => undefined },
-    );
+    outcome = await runScenario({ cards: 800, days: 2, seed: 'render', start: '2025-03-07', outDir: OUT, concurrency: 16 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startSimulator, Simulator } from '../src/embed';
-import type { ScenarioReport } from '../src/simulation/scenario/report';
-import { main } from '../src/simulation/scenario/simulate.cli';
+import type { ScenarioReport } from '../tools/simulate/report';
+import { main } from '../tools/simulate/simulate.cli';
 
 jest.setTimeout(240_000);
 

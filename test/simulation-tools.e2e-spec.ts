@@ -34,7 +34,10 @@ describe('simulation tools', () => {
   it('answers a seeded share of taps 503 INJECTED_FAULT, recording nothing for them, the same way every time', async () => {
     await freezeClock(t, '2025-07-02T12:00:00+08:00');
     const run = async (prefix: string) => {
-      await t.http.put('/sim/faults').set(ADMIN).send({ errorRate: 0.5, seed: 42 }).expect(200, { latencyMs: 0, errorRate: 0.5, seed: 42 });
+      await t.http.put('/sim/faults').set(ADMIN).send({ errorRate: 0.5, seed: 42 }).expect(200, {
+        seed: 42,
+        rules: [{ route: 'POST /taps', venueCode: null, terminalId: null, latencyMs: 0, jitterMs: 0, errorRate: 0.5, fault: 'UNAVAILABLE', matched: 0, fired: 0 }],
+      });
       const statuses: number[] = [];
       for (let i = 0; i < 20; i++) {
         const r = await t.http

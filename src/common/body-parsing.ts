@@ -7,8 +7,12 @@ import { decodeUtf8, parseJsonBody, unsupportedMediaType } from './json-body';
  */
 export const CSV_BODY = { acceptsCsv: true } as const;
 
-const acceptsCsv = (request: FastifyRequest) =>
-  (request.routeOptions.config as { acceptsCsv?: unknown } | undefined)?.acceptsCsv === true;
+/** Route config of an endpoint that reads an `application/gzip` file (a snapshot upload), as raw bytes. */
+export const GZIP_BODY = { acceptsGzip: true } as const;
+
+const routeFlag = (request: FastifyRequest, flag: 'acceptsCsv' | 'acceptsGzip') =>
+  (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[flag] === true;
+const acceptsCsv = (request: FastifyRequest) => routeFlag(request, 'acceptsCsv');
 
 /** A charset parameter other than UTF-8 is a body we would misread. */
 function charsetIsUtf8(request: FastifyRequest): boolean {
@@ -40,5 +44,9 @@ export function registerBodyParsing(fastify: FastifyInstance): void {
     } catch (error) {
       done(error as Error, undefined);
     }
+  });
+  fastify.addContentTypeParser('application/gzip', { parseAs: 'buffer' }, (request, body, done) => {
+    if (!routeFlag(request, 'acceptsGzip')) return done(unsupportedMediaType('application/json'), undefined);
+    done(null, body);
   });
 }

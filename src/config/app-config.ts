@@ -68,6 +68,9 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(100_000_000)
   RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional() @IsString()
+  FARE_RULES_DIR?: string;
 }
 
 export interface AppConfig {
@@ -88,6 +91,8 @@ export interface AppConfig {
   logRequests: boolean;
   /** Requests per key (or per IP without a key) per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Another directory of fare rule files (a what-if replay); absent: the rules of the release. */
+  fareRulesDirectory?: string;
 }
 
 export const DEV_ADMIN_KEY = 'dev-admin-key';
@@ -130,6 +135,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'silent' : 'info'),
     logRequests: vars.LOG_REQUESTS ?? true,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE ?? 600_000,
+    ...(vars.FARE_RULES_DIR ? { fareRulesDirectory: vars.FARE_RULES_DIR } : {}),
   };
 }
 

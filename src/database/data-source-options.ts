@@ -18,6 +18,7 @@ import { TerminalKeysCounter1764710000000 } from './migrations/1764710000000-Ter
 import { SimClock1764500000000 } from './migrations/1764500000000-SimClock';
 import { JourneyCardEntryIndex1764550000000 } from './migrations/1764550000000-JourneyCardEntryIndex';
 import { WhitelistEpoch1764720000000 } from './migrations/1764720000000-WhitelistEpoch';
+import { SimSnapshots1764730000000 } from './migrations/1764730000000-SimSnapshots';
 
 export const ENTITIES = [Card, Venue, Terminal, AuditEntry, Tap, Journey, Loan, LedgerEntry];
 export const MIGRATIONS = [
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   FareCounters1764700000000,
   TerminalKeysCounter1764710000000,
   WhitelistEpoch1764720000000,
+  SimSnapshots1764730000000,
 ];
 
 // Epoch milliseconds and counts fit a JS number; read BIGINT as numbers, not strings.

@@ -45,6 +45,14 @@ export class GroupWriter {
 
   constructor(private readonly transactions: Transactions) {}
 
+  /** One unit of work in a transaction of its own (on SQLite, in its turn of the one write queue). */
+  async run<T>(unit: () => UnitOfWork<T>): Promise<T> {
+    const [output] = await this.submit([null], function* () {
+      return [yield* unit()];
+    });
+    return output;
+  }
+
   submit<I, O>(items: I[], unit: GroupUnit<I, O>): Promise<O[]> {
     if (items.length === 0) return Promise.resolve([]);
     return new Promise<O[]>((resolve, reject) => {

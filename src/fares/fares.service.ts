@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import holidays from '../seed/holidays.json';
 import type { TapPricing } from '../taps/pricing';
 import { VenueDirectory } from '../venues/venue-directory';
-import { FareRules, RuleSet, ruleSetsInForce, seededFareRules } from './fare-rules';
+import { FareRules, loadFareRules, RuleSet, ruleSetsInForce, seededFareRules } from './fare-rules';
 import { createHolidayCalendar, HolidayCalendar } from './holiday-calendar';
 import { buildMetroNetwork, MetroNetwork } from './metro-network';
 import { createSchemePricer, holidayAwareWeekday } from './scheme-pricer';
@@ -15,7 +15,7 @@ import { createSchemePricer, holidayAwareWeekday } from './scheme-pricer';
  */
 @Injectable()
 export class FaresService {
-  readonly rules: FareRules = seededFareRules();
+  readonly rules: FareRules;
   readonly calendar: HolidayCalendar = createHolidayCalendar(holidays);
   private network: MetroNetwork | null = null;
   readonly pricing: TapPricing;
@@ -24,6 +24,8 @@ export class FaresService {
     private readonly directory: VenueDirectory,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    // FARE_RULES_DIR: another set of rule files (a what-if replay); else the service's own.
+    this.rules = config.fareRulesDirectory ? loadFareRules(config.fareRulesDirectory) : seededFareRules();
     directory.onChange(() => (this.network = null));
     this.pricing = {
       pricer: createSchemePricer({

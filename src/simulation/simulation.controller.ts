@@ -5,8 +5,10 @@ import { toShanghaiIso } from '../common/time';
 import { regionOfIssuer } from '../cards/card-rules';
 import { MAGIC_CARDS } from '../seed/magic-cards';
 import { SeedService } from '../seed/seed.service';
-import { AdvanceClockDto, ClockView, FaultsDto, FaultsView, MagicCardListView, SetClockDto } from './dto/simulation.dto';
-import { SimulationState } from './simulation-state';
+import { AdvanceClockDto, ClockView, FaultRuleDto, FaultsDto, FaultsView, MagicCardListView, SetClockDto } from './dto/simulation.dto';
+import { FaultsService } from './faults/faults.service';
+import { FaultRule } from './faults/fault-rules';
+import { validationFailed } from '../common/errors';
 import { ApiErrors } from '../common/error.views';
 import { Endpoint } from '../openapi/endpoint';
 
@@ -16,7 +18,7 @@ import { Endpoint } from '../openapi/endpoint';
 export class SimulationController {
   constructor(
     private readonly clock: Clock,
-    private readonly state: SimulationState,
+    private readonly faults: FaultsService,
     private readonly seed: SeedService,
   ) {}
 
@@ -75,18 +77,34 @@ export class SimulationController {
   @ApiOkResponse({ schema: { properties: { reset: { type: 'boolean' } } } })
   async reset(): Promise<{ reset: true }> {
     await this.seed.reset();
-    this.state.clearFaults();
+    this.faults.clear();
     return { reset: true };
   }
 
   @Put('faults')
-  @Endpoint('setSimFaults', 'Make POST /taps slower, or answer 503 INJECTED_FAULT at a seeded rate (nothing recorded)')
+  @Endpoint(
+    'setSimFaults',
+    'Inject faults: the flat form makes POST /taps slower or answer 503 at a seeded rate; `rules` target routes, venues and terminals with UNAVAILABLE, RATE_LIMITED, RESET or TIMEOUT',
+  )
   @ApiOkResponse({ type: FaultsView })
   @ApiErrors([400])
   setFaults(@Body() dto: FaultsDto): FaultsView {
-    const settings = { latencyMs: dto.latencyMs ?? 0, errorRate: dto.errorRate ?? 0, seed: dto.seed ?? 1 };
-    this.state.setFaults(settings);
-    return settings;
+    if (dto.rules !== undefined) {
+      const flat = (['latencyMs', 'errorRate'] as const).filter((field) => dto[field] !== undefined);
+      if (flat.length > 0) {
+        throw validationFailed(flat.map((field) => ({ field, constraint: 'notApplicable', message: `${field} belongs to the flat form: give it inside a rule when rules are given` })));
+      }
+    }
+    const rules = dto.rules?.map(toRule) ?? [toRule({ latencyMs: dto.latencyMs, errorRate: dto.errorRate ?? 0, fault: 'UNAVAILABLE' })];
+    this.faults.set({ seed: dto.seed ?? 1, rules });
+    return this.faults.view();
+  }
+
+  @Get('faults')
+  @Endpoint('getSimFaults', 'The fault rules in force, and how often each matched and fired')
+  @ApiOkResponse({ type: FaultsView })
+  getFaults(): FaultsView {
+    return this.faults.view();
   }
 
   @Delete('faults')
@@ -94,10 +112,23 @@ export class SimulationController {
   @Endpoint('clearSimFaults', 'Stop injecting faults')
   @ApiNoContentResponse()
   clearFaults(): void {
-    this.state.clearFaults();
+    this.faults.clear();
   }
 
   private clockView(): ClockView {
     return { now: toShanghaiIso(this.clock.nowMs()), frozen: this.clock.isFrozen() };
   }
+}
+
+function toRule(dto: FaultRuleDto): FaultRule {
+  return {
+    route: dto.route ?? 'POST /taps',
+    venueCode: dto.venueCode ?? null,
+    terminalId: dto.terminalId ?? null,
+    latencyMs: dto.latencyMs ?? 0,
+    jitterMs: dto.jitterMs ?? 0,
+    // A rule that only gives a latency only delays; any other rule faults every request it matches.
+    errorRate: dto.errorRate ?? (dto.fault === undefined && (dto.latencyMs !== undefined || dto.jitterMs !== undefined) ? 0 : 1),
+    fault: dto.fault ?? 'UNAVAILABLE',
+  };
 }

@@ -1,19 +1,25 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { SeedModule } from '../seed/seed.module';
+import { FaultInterceptor } from './faults/fault.interceptor';
+import { FaultsService } from './faults/faults.service';
 import { SimulationController } from './simulation.controller';
-import { SimulationState } from './simulation-state';
+import { SnapshotStore } from './snapshots/snapshot-store';
+import { SnapshotsController } from './snapshots/snapshots.controller';
+import { SnapshotsService } from './snapshots/snapshots.service';
 
 @Global()
 @Module({})
 export class SimulationModule {
-  /** The `/sim` routes exist only when the simulation API is enabled; fault state always does. */
+  /** The `/sim` routes, the snapshots and the fault interceptor exist only when the simulation API is enabled. */
   static register(enabled: boolean): DynamicModule {
     return {
       module: SimulationModule,
       imports: [SeedModule],
-      controllers: enabled ? [SimulationController] : [],
-      providers: [SimulationState],
-      exports: [SimulationState],
+      controllers: enabled ? [SimulationController, SnapshotsController] : [],
+      providers: enabled
+        ? [FaultsService, SnapshotStore, SnapshotsService, { provide: APP_INTERCEPTOR, useClass: FaultInterceptor }]
+        : [],
     };
   }
 }

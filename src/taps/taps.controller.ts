@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
-import { SimulationState } from '../simulation/simulation-state';
-import { TapBatchDto, TapDto, TapJournalQuery } from './dto/tap.dto';
+import { TapBatchDto, TapDto, TapExportQuery, TapJournalQuery } from './dto/tap.dto';
 import { TAP_REQUEST_EXAMPLES, TAP_RESPONSE_EXAMPLES, TapBatchResultView, TapPageView, TapResultView } from './tap.views';
 import { TapResult } from './tap-result';
 import { BatchItemResult, TapsService } from './taps.service';
@@ -17,10 +17,7 @@ const INJECTED_FAULT = { [ErrorCode.INJECTED_FAULT]: 'a fault injected by /sim/f
 @ApiTags('taps')
 @Controller('taps')
 export class TapsController {
-  constructor(
-    private readonly taps: TapsService,
-    private readonly simulation: SimulationState,
-  ) {}
+  constructor(private readonly taps: TapsService) {}
 
   @Post()
   @HttpCode(200)
@@ -41,7 +38,6 @@ export class TapsController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TapResult> {
-    await this.simulation.injectFault();
     const recorded = await this.taps.record(dto, principal);
     if (recorded.replayed) void reply.header('Idempotent-Replayed', 'true');
     return recorded.result;
@@ -53,8 +49,20 @@ export class TapsController {
   @ApiOkResponse({ type: TapBatchResultView })
   @ApiErrors([400, 503], { 400: { VALIDATION_FAILED: 'the body is not {taps: [1..1000 items]} (bad items are answered INVALID one by one)' }, 503: INJECTED_FAULT })
   async batch(@Body() dto: TapBatchDto, @CurrentPrincipal() principal: Principal): Promise<{ results: BatchItemResult[] }> {
-    await this.simulation.injectFault();
     return { results: await this.taps.recordBatch(dto.taps, principal) };
+  }
+
+  @Get('export')
+  @Endpoint(
+    'exportTaps',
+    'The journal as NDJSON, in occurredAt order: one line per tap, the tap as sent (tapId, cardNumber, venueCode, action, itemId?, occurredAt, terminalId) with its decision, reason, fareFen and the whole answer',
+  )
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'one JSON object per line', content: { 'application/x-ndjson': { schema: { type: 'string' } } } })
+  @ApiErrors([400])
+  exportJournal(@Query() query: TapExportQuery, @Res({ passthrough: true }) reply: FastifyReply): Readable {
+    void reply.header('content-type', 'application/x-ndjson; charset=utf-8');
+    return Readable.from(this.taps.exportLines(query));
   }
 
   @Get()

@@ -17,7 +17,7 @@ import type { UnitOfWork } from '../database/unit-of-work';
 import { MetricsService } from '../metrics/metrics.service';
 import { VenueDirectory } from '../venues/venue-directory';
 import type { Venue } from '../venues/venue.entity';
-import { JourneyListQuery, TapDto, TapJournalQuery } from './dto/tap.dto';
+import { JourneyListQuery, TapDto, TapExportQuery, TapJournalQuery } from './dto/tap.dto';
 import { PRICING, TapPricing } from './pricing';
 import { decideTap, HistoryFacts, TapInput } from './tap-decision';
 import { TapGroup } from './tap-group';
@@ -200,6 +200,25 @@ export class TapsService {
     return toPage(await qb.getMany(), limit, (t) => t.response, (t) => [t.id]);
   }
 
+  /**
+   * The journal in occurredAt order (ties in the order recorded), as NDJSON lines of the tap as
+   * it was sent and its answer, read in pages of 1,000 so a long journal streams in little memory.
+   */
+  async *exportLines(query: TapExportQuery): AsyncGenerator<string> {
+    let after: { at: number; id: number } | null = null;
+    for (;;) {
+      const qb = this.taps.createQueryBuilder('t').orderBy('t.occurredAt', 'ASC').addOrderBy('t.id', 'ASC').take(EXPORT_PAGE);
+      if (query.from) qb.andWhere('t.occurredAt >= :from', { from: Date.parse(query.from) });
+      if (query.to) qb.andWhere('t.occurredAt < :to', { to: Date.parse(query.to) });
+      if (after) qb.andWhere('(t.occurredAt > :at OR (t.occurredAt = :at AND t.id > :id))', after);
+      const page = await qb.getMany();
+      for (const tap of page) yield `${JSON.stringify(toExportLine(tap))}\n`;
+      if (page.length < EXPORT_PAGE) return;
+      const last = page[page.length - 1];
+      after = { at: last.occurredAt, id: last.id };
+    }
+  }
+
   /** A card's metro journeys, newest first; 404 for an unknown card. */
   async journeysOf(cardNumber: string, query: JourneyListQuery): Promise<Page<JourneyView>> {
     const manager = this.taps.manager;
@@ -224,4 +243,23 @@ const EMPTY_HISTORY: HistoryFacts = {
 function invalidItem(index: number, tapId: string | null, error: unknown): BatchItemResult {
   if (!(error instanceof DomainError) || error.statusCode >= 500) throw error;
   return { index, tapId, status: 'INVALID', errors: error.details ?? [{ field: '', message: `${error.code}: ${error.message}`, constraint: 'format' }] };
+}
+
+const EXPORT_PAGE = 1000;
+
+/** One line of `GET /taps/export`: the tap as it was sent (enough to send it again), and what it was answered. */
+export function toExportLine(tap: Tap) {
+  return {
+    tapId: tap.tapId,
+    cardNumber: tap.cardNumber,
+    venueCode: tap.venueCode,
+    action: tap.action,
+    ...(tap.itemId === null ? {} : { itemId: tap.itemId }),
+    occurredAt: tap.response.occurredAt,
+    terminalId: tap.terminalId,
+    decision: tap.decision,
+    reason: tap.reason,
+    fareFen: tap.fareFen,
+    answer: tap.response,
+  };
 }

@@ -36,6 +36,12 @@ export async function startTestApp(env: Record<string, string> = {}, options: Pa
   };
 }
 
+/** Boots AppModule on a fresh in-memory SQLite database whatever DATABASE_URL says (a second dialect beside it). */
+export async function startSqliteTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const app = await bootOn({ DB_PATH: ':memory:' }, env);
+  return { app, http: request(app.getHttpServer()), close: () => app.close() };
+}
+
 /**
  * A database that outlives the apps started on it, for restarts and several instances: a SQLite
  * file in a temporary directory, or, when DATABASE_URL is set, a private PostgreSQL schema.

@@ -61,6 +61,17 @@ export class TapJournalQuery extends PageQuery {
   to?: string;
 }
 
+/** `GET /taps/export`: a period of occurredAt (both optional). */
+export class TapExportQuery {
+  @ApiPropertyOptional({ description: 'occurredAt at or after', example: '2025-03-01T00:00:00+08:00' })
+  @IsOptional() @IsTimestampWithOffset()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'occurredAt before', example: '2025-03-02T00:00:00+08:00' })
+  @IsOptional() @IsTimestampWithOffset()
+  to?: string;
+}
+
 export const MAX_BATCH_TAPS = 1000;
 
 /** The offline upload. Items are validated one by one, so one bad item changes nothing for the others. */
