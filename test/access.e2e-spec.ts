@@ -89,6 +89,15 @@ const ROUTES: Record<string, Expectation> = {
   'GET /sim/magic-cards': { audience: 'admin', adminStatus: 200, request: () => ({ path: '/sim/magic-cards' }) },
   'PUT /sim/faults': { audience: 'admin', adminStatus: 200, request: () => ({ path: '/sim/faults', body: { latencyMs: 0 } }) },
   'DELETE /sim/faults': { audience: 'admin', adminStatus: 204, request: () => ({ path: '/sim/faults' }) },
+  'GET /sim/faults': { audience: 'admin', adminStatus: 200, request: () => ({ path: '/sim/faults' }) },
+  'GET /taps/export': { audience: 'admin', adminStatus: 200, request: () => ({ path: '/taps/export' }) },
+  'POST /sim/snapshots': { audience: 'admin', adminStatus: 201, request: (_f, n) => ({ path: '/sim/snapshots', body: { name: `access-${n}` } }) },
+  'GET /sim/snapshots': { audience: 'admin', adminStatus: 200, request: () => ({ path: '/sim/snapshots' }) },
+  // A snapshot of that name does not exist: past the key check, the admin gets its 404.
+  'GET /sim/snapshots/:name/file': { audience: 'admin', adminStatus: 404, request: () => ({ path: '/sim/snapshots/access-missing/file' }) },
+  'PUT /sim/snapshots/:name/file': { audience: 'admin', adminStatus: 415, request: () => ({ path: '/sim/snapshots/access-upload/file', body: { not: 'a file' } }) },
+  'POST /sim/snapshots/:name/restore': { audience: 'admin', adminStatus: 404, request: () => ({ path: '/sim/snapshots/access-missing/restore' }) },
+  'DELETE /sim/snapshots/:name': { audience: 'admin', adminStatus: 404, request: () => ({ path: '/sim/snapshots/access-missing' }) },
   // Last: it wipes the terminals the other rows use.
   'POST /sim/reset': { audience: 'admin', adminStatus: 200, request: () => ({ path: '/sim/reset' }) },
 };

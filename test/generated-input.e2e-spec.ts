@@ -269,6 +269,20 @@ function routeGenerators(f: Fixture): Record<string, fc.Arbitrary<Omit<Drawn, 'r
     fc.constantFrom('MUSEUM', 'LIBRARY', 'SCENIC_SPOT', 'BUS_LINE', 'METRO_STATION').map((type) => venueBody(type as 'MUSEUM')),
     { listedFrom: dateEdge, listedUntil: dateEdge, openingHours: fc.oneof(hostileValue, fc.constant([{ days: [0, 8], open: '25:00', close: '09:00' }])) },
   );
+  const faultRule = mutated(
+    fc.record(
+      {
+        route: fc.constantFrom('POST /taps', 'POST /taps/batch', 'GET /whitelist', 'GET /nowhere'),
+        venueCode: fc.oneof(fc.constantFrom('CD-M1-TFGC'), hostileString),
+        terminalId: hostileString,
+        latencyMs: hostileNumber,
+        jitterMs: hostileNumber,
+        errorRate: hostileNumber,
+        fault: fc.constantFrom('UNAVAILABLE', 'RATE_LIMITED', 'RESET', 'TIMEOUT', 'EXPLODE'),
+      },
+      { requiredKeys: [] },
+    ),
+  );
   const amount = fc.oneof(hostileNumber, fc.integer({ min: 1, max: 5000 }), fc.constant({ __raw: '1e400' }), fc.constant({ __raw: '-0' }), fc.constant('100'));
   return {
     'GET /health': withoutBody('GET', fixed('/health'), fc.constant([])),
@@ -307,8 +321,24 @@ function routeGenerators(f: Fixture): Record<string, fc.Arbitrary<Omit<Drawn, 'r
     'POST /sim/clock/advance': withBody('POST', fixed('/sim/clock/advance'), mutated(fc.record({ seconds: fc.oneof(hostileNumber, fc.integer({ min: 1, max: 60 })) }), { seconds: hostileNumber })),
     'DELETE /sim/clock': withoutBody('DELETE', fixed('/sim/clock')),
     'GET /sim/magic-cards': withoutBody('GET', fixed('/sim/magic-cards')),
-    'PUT /sim/faults': withBody('PUT', fixed('/sim/faults'), mutated(fc.record({ latencyMs: hostileNumber, errorRate: hostileNumber, seed: hostileNumber }, { requiredKeys: [] }))),
+    'PUT /sim/faults': withBody(
+      'PUT',
+      fixed('/sim/faults'),
+      fc.oneof(
+        mutated(fc.record({ latencyMs: hostileNumber, errorRate: hostileNumber, seed: hostileNumber }, { requiredKeys: [] })),
+        mutated(fc.record({ seed: hostileNumber, rules: fc.oneof(hostileValue, fc.array(faultRule, { maxLength: 3 })) }, { requiredKeys: ['rules'] })),
+      ),
+    ),
+    'GET /sim/faults': withoutBody('GET', fixed('/sim/faults')),
     'DELETE /sim/faults': withoutBody('DELETE', fixed('/sim/faults')),
+    'GET /taps/export': withoutBody('GET', fixed('/taps/export'), listQuery({ from: instantEdge, to: instantEdge })),
+    // Saved under fuzz-* names only; restores, downloads and deletes name other ones, so the fixture's state never goes back.
+    'POST /sim/snapshots': withBody('POST', fixed('/sim/snapshots'), mutated(fc.record({ name: fc.oneof(fc.constantFrom('fuzz-1', 'fuzz-2'), hostileString) }))),
+    'GET /sim/snapshots': withoutBody('GET', fixed('/sim/snapshots'), listQuery()),
+    'GET /sim/snapshots/:name/file': withoutBody('GET', pathSegment.map((n) => `/sim/snapshots/${n}/file`), fc.constant([])),
+    'PUT /sim/snapshots/:name/file': withBody('PUT', pathSegment.map((n) => `/sim/snapshots/${n}/file`), hostileValue),
+    'POST /sim/snapshots/:name/restore': withBody('POST', pathSegment.map((n) => `/sim/snapshots/${n}/restore`), hostileValue),
+    'DELETE /sim/snapshots/:name': withoutBody('DELETE', pathSegment.map((n) => `/sim/snapshots/${n}`), fc.constant([])),
     // Only malformed: a reset that went through would wipe the fixture the other routes use.
     'POST /sim/reset': withBody('POST', fixed('/sim/reset'), hostileValue.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0), listQuery()).map((r) => ({ ...r, url: r.url.includes('?') ? r.url : `${r.url}?zzUnknown=1` })),
   };

@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { QueryInteger } from './validators';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { validationFailed } from './errors';
 
 /** `limit` (default 50, max 500) and an opaque `cursor`, as every list takes them. */
 export class PageQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional() @QueryInteger() @IsInt() @Min(1) @Max(500)
   limit?: number;
 
   @ApiPropertyOptional({ maxLength: 512, description: 'nextCursor of the previous page' })

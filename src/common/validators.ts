@@ -1,8 +1,26 @@
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
 import { ssnCheckCharacter } from '../cards/ssn';
 import { ISO_WITH_OFFSET, isRealDate } from './time';
 
 /** A real calendar date written 'YYYY-MM-DD'. */
+/**
+ * A field that may be left out but, when given, must pass its rules: unlike `@IsOptional()`,
+ * `null` is not "left out" (it would reach a NOT NULL column), so it fails the field's type rule.
+ */
+/**
+ * A query parameter that holds a whole number, written in plain decimal digits: `12` becomes 12 (and `-1` -1, for the range rule to refuse);
+ * anything else (`1e3`, `0x10`, ` 7`, an empty value) stays a string and fails `@IsInt()`, where
+ * `Number()` would have read `1e3` as 1000 and an empty value as 0.
+ */
+export function QueryInteger(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?(0|[1-9][0-9]{0,15})$/.test(value) ? Number(value) : value));
+}
+
+export function OptionalNotNull(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
+}
+
 export function IsRealDate(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
     registerDecorator({

@@ -7,8 +7,9 @@ import { TOKEN_FORM } from '../common/forms';
  * What every operation shares, added once to the document built from the decorators:
  * - the answers any request can get before or around its route: 400 (an unknown query parameter,
  *   a malformed request), 429 (the rate limit, with Retry-After), 431, 503 (shutting down), and
- *   413/415 where the operation reads a body;
+ *   413/415 (a body too large or of another type: any request may carry one, read or not);
  * - the X-Request-Id header of every answer;
+ * - an optional, ignored JSON body on the operations that read none (but GET): clients often send `{}`;
  * - `additionalProperties: false` on every schema a request body uses (unknown fields are 400);
  * - `null` among the values of a nullable enum (OpenAPI 3.0.3: `nullable` does not widen `enum`);
  * - `type: integer` for every `…Fen` property: money is integer fen (SPEC §1);
@@ -27,8 +28,11 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
     for (const [method, operation] of Object.entries(item) as [string, OperationObject][]) {
       if (!['get', 'put', 'post', 'patch', 'delete'].includes(method)) continue;
       if (!operation.operationId) delete operation.operationId;
+      if (!operation.requestBody && method !== 'get') {
+        operation.requestBody = { required: false, description: 'none is read: a JSON body sent anyway is ignored', content: { 'application/json': { schema: {} } } };
+      }
       const responses = operation.responses as Record<string, ResponseObject>;
-      const statuses = [400, 429, 431, 503, ...(operation.requestBody ? [413, 415] : [])];
+      const statuses = [400, 413, 415, 429, 431, 503];
       for (const status of statuses) responses[status] ??= errorResponse(status, ERROR_MEANINGS[status]);
       responses[429].headers = { ...responses[429].headers, 'Retry-After': { $ref: '#/components/headers/RetryAfter' } };
       for (const response of Object.values(responses)) {

@@ -18,14 +18,15 @@ import { DATE_ONLY, ISO_WITH_OFFSET } from '../common/time';
  */
 export function importBodySchema(row: Type<unknown>) {
   return {
-    oneOf: [
+    anyOf: [
       {
         type: 'array',
         maxItems: 10_000,
         description: 'JSON: up to 10,000 rows',
-        items: { anyOf: [{ $ref: getSchemaPath(row) }, { type: 'object', description: 'a bad row: reported in details (or, with ?dryRun=true, in errors)' }] },
+        items: { anyOf: [{ $ref: getSchemaPath(row) }, { description: 'a bad row: reported in details (or, with ?dryRun=true, in errors)' }] },
       },
       { type: 'string', description: 'CSV (text/csv, UTF-8): a header row of the same field names, then one row per line' },
+      { description: 'anything else is answered as a row-0 error: 400, or with ?dryRun=true a 200 report listing it' },
     ],
   };
 }

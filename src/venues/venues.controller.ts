@@ -10,7 +10,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { QueryInteger } from '../common/validators';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CSV_BODY } from '../common/body-parsing';
 import type { FastifyReply } from 'fastify';
@@ -29,7 +29,7 @@ const MAX_VERSION = 2_147_483_647;
 
 export class SinceQuery {
   @ApiPropertyOptional({ type: 'integer', description: 'the version the terminal holds; answers only what changed after it', minimum: 0, maximum: 2_147_483_647 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_VERSION)
+  @IsOptional() @QueryInteger() @IsInt() @Min(0) @Max(MAX_VERSION)
   since?: number;
 }
 

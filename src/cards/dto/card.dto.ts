@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsNotBefore, IsRealDate, IsSsn } from '../../common/validators';
+import { IsNotBefore, IsRealDate, IsSsn, OptionalNotNull } from '../../common/validators';
 import { CARD_STATUSES, CardStatus, CONCESSIONS, Concession } from '../card.entity';
 import { DATE, TOKEN } from '../../openapi/schemas';
 import { TOKEN_FORM } from '../../common/forms';
@@ -45,15 +45,15 @@ export class ImportCardDto extends IssueCardDto {
 
 export class UpdateCardDto {
   @ApiPropertyOptional({ enum: CARD_STATUSES, description: 'ACTIVE↔TEMP_LOST, ACTIVE/TEMP_LOST → LOST, non-final → CANCELLED' })
-  @IsOptional() @IsIn(CARD_STATUSES)
+  @OptionalNotNull() @IsIn(CARD_STATUSES)
   status?: CardStatus;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @OptionalNotNull() @IsBoolean()
   transportEnabled?: boolean;
 
   @ApiPropertyOptional({ enum: CONCESSIONS })
-  @IsOptional() @IsIn(CONCESSIONS)
+  @OptionalNotNull() @IsIn(CONCESSIONS)
   concession?: Concession;
 }
 
