@@ -65,7 +65,7 @@ describe('replay and what-if', () => {
     mkdirSync(rules);
     for (const name of readdirSync('src/fares/rules')) copyFileSync(join('src/fares/rules', name), join(rules, name));
     const sichuan = JSON.parse(readFileSync(join(rules, 'sichuan.json'), 'utf8'));
-    sichuan.metroNetworks[0].bands[0].fareFen = 250;
+    sichuan.ruleSets[0].networks[0].bands[0].fareFen = 250;
     writeFileSync(join(rules, 'sichuan.json'), JSON.stringify(sichuan));
 
     const report = await replay({ snapshotFile, tapsFile, fareRulesDir: rules, simulatorEnv });

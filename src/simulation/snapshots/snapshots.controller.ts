@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { GZIP_BODY } from '../../common/body-parsing';
 import { ApiErrors } from '../../common/error.views';
@@ -64,8 +64,10 @@ export class SnapshotsController {
   @Get(':name/file')
   @ApiParam(NAME_PARAM)
   @Endpoint('downloadSnapshot', 'Download a snapshot as a file: one gzip-compressed JSON document, versioned by schema')
-  @ApiProduces('application/gzip', 'application/json')
-  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({
+    content: { 'application/gzip': { schema: { type: 'string', format: 'binary' } } },
+    headers: { 'Content-Disposition': { description: 'attachment; filename="<name>.snapshot.json.gz"', schema: { type: 'string' } } },
+  })
   @ApiErrors([400, 404])
   async download(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const file = await this.snapshots.download(checkName(name));
