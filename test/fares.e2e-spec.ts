@@ -64,7 +64,7 @@ describe('fares, the wallet and clearing', () => {
     });
     expect((await ledgerOf(card)).slice(-2).map((e: { kind: string; amountFen: number; reference: string }) => [e.kind, e.amountFen, e.reference])).toEqual([
       ['METRO_FARE', -180, `tap:${exit.tapId}`],
-      ['OVERTIME_SURCHARGE', -700, `tap:${exit.tapId}:overtime`],
+      ['OVERTIME_SURCHARGE', -700, `tap:${exit.tapId}#overtime`],
     ]);
   });
 

@@ -11,8 +11,9 @@ const unauthenticated = () =>
 
 /**
  * Bearer-key authentication for every route. Admin keys come from the configuration (their
- * digests compared in constant time); terminal keys are looked up by hash in the database on
- * every request, so a revoked key stops working at once on every instance.
+ * digests compared in constant time); terminal keys are looked up by hash in each instance's
+ * cache of active keys, which the terminal keys' version (read at the start of every request)
+ * invalidates, so a revoked key stops working at once on every instance.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {

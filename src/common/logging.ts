@@ -18,7 +18,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   const options = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime };
   // Standard output, written asynchronously: lines that come while a write is under way go out
   // together with the next one, instead of one blocking write per request. pino flushes at exit.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  // At most 16 MiB waits for a slow stdout; past that lines are dropped rather than memory grown.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 }));
 }
 
 /**

@@ -31,13 +31,21 @@ export class SharedState {
     return this.loads.run();
   }
 
-  /** `listener` hears the counter's value after every read (the same value again when nothing changed). */
+  /** `listener` hears the counter's value after every read (the same value again when nothing changed), and -1 when a read failed. */
   onCounter(name: SharedCounter, listener: (version: number) => void): void {
     this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
   }
 
   private async load(): Promise<void> {
-    const [row] = await this.transactions.select(READ, []);
+    let row: Record<string, unknown> | undefined;
+    try {
+      [row] = await this.transactions.select(READ, []);
+    } catch (error) {
+      // Unknown versions: a cache must not answer from a copy it can no longer check (a revoked
+      // key would pass), so the listeners hear -1 and drop theirs until a read succeeds.
+      for (const listener of this.listeners.get('terminals') ?? []) listener(-1);
+      throw error;
+    }
     this.clock.apply(toClockState(row as unknown as ClockRow | undefined));
     for (const listener of this.listeners.get('terminals') ?? []) listener(Number(row?.terminals ?? 0));
   }

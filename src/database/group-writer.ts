@@ -31,7 +31,8 @@ interface Queue {
  * Group commit on both databases: items submitted while a group is being written queue up; the
  * next flush takes everything queued for the same unit (up to MAX_GROUP items), runs it as one
  * unit in one transaction — each item seeing the effects of those before it — commits, then
- * answers them all. A failure answers every submission of its group with that error.
+ * answers them all. When a group fails, its submissions are written again one by one, so a
+ * failure is answered only to the submission that causes it.
  *
  * SQLite: one synchronous better-sqlite3 transaction at a time, in its turn in the one write
  * queue, so no TypeORM transaction is open meanwhile.
@@ -73,32 +74,50 @@ export class GroupWriter {
     if (queue.pending.length === 0 || queue.flushing >= limit) return;
     queue.flushing++;
     setImmediate(() => {
-      let taken: Pending<never, unknown>[] = [];
-      // SQLite takes the group when its turn in the write queue comes, so that it holds everything that queued meanwhile.
-      const write = (group: Pending<never, unknown>[]) => {
-        taken = group;
-        if (group.length === 0) return [];
-        const items = group.flatMap((p) => p.items);
-        return this.transactions.isPostgres ? this.onPostgres(items, unit) : this.onSqlite(items, unit);
-      };
-      const flushed = this.transactions.isPostgres ? write(take(queue)) : this.transactions.exclusive(() => write(take(queue)));
-      void Promise.resolve(flushed)
-        .then(
-          (outputs) => {
-            let offset = 0;
-            for (const p of taken) {
-              p.resolve(outputs.slice(offset, offset + p.items.length));
-              offset += p.items.length;
-            }
-          },
-          (error: unknown) => {
-            for (const p of taken) p.reject(error);
-          },
-        )
-        .finally(() => {
-          queue.flushing--;
-          this.schedule(unit, queue);
-        });
+      void this.flush(unit, queue).finally(() => {
+        queue.flushing--;
+        this.schedule(unit, queue);
+      });
+    });
+  }
+
+  /**
+   * Writes the next group and answers its submissions. When the group fails for good, each of
+   * its submissions is written again on its own, in order, so that one submission's fault (a tap
+   * that breaks a constraint) is answered to it alone, not to the unrelated taps it was grouped with.
+   */
+  private async flush(unit: GroupUnit<never, unknown>, queue: Queue): Promise<void> {
+    let taken: Pending<never, unknown>[] = [];
+    // SQLite takes the group when its turn in the write queue comes, so that it holds everything that queued meanwhile.
+    const grouped = this.write(unit, () => (taken = take(queue)));
+    let outputs: unknown[];
+    try {
+      outputs = await grouped;
+    } catch (error) {
+      if (taken.length === 1) return taken[0].reject(error);
+      for (const p of taken) {
+        try {
+          answer([p], await this.write(unit, () => [p]));
+        } catch (alone) {
+          p.reject(alone);
+        }
+      }
+      return;
+    }
+    // Only now: on SQLite `taken` is filled when the write's turn comes.
+    answer(taken, outputs);
+  }
+
+  /** One group's transaction, over the submissions `group()` names when the write's turn comes. */
+  private async write(unit: GroupUnit<never, unknown>, group: () => Pending<never, unknown>[]): Promise<unknown[]> {
+    const items = () => group().flatMap((p) => p.items);
+    if (this.transactions.isPostgres) {
+      const all = items();
+      return all.length === 0 ? [] : this.onPostgres(all, unit);
+    }
+    return this.transactions.exclusive(() => {
+      const all = items();
+      return all.length === 0 ? [] : this.onSqlite(all, unit);
     });
   }
 
@@ -124,6 +143,15 @@ export class GroupWriter {
         client.release();
       }
     }
+  }
+}
+
+/** Gives each submission of a group its own slice of the group's outputs. */
+function answer(group: Pending<never, unknown>[], outputs: unknown[]): void {
+  let offset = 0;
+  for (const p of group) {
+    p.resolve(outputs.slice(offset, offset + p.items.length));
+    offset += p.items.length;
   }
 }
 

@@ -24,38 +24,47 @@ export interface StatementResult {
 export type UnitOfWork<T> = Generator<Statement[], T, StatementResult[]>;
 
 /**
- * Statements kept prepared (SQLite) or translated (PostgreSQL) per process. Short ones repeat and
- * are all kept (up to KEPT_STATEMENTS). A long one is a group's list of rows or keys, whose text
- * changes with the group's size: only the last few are kept (a full batch chunk repeats its
- * 1,000-row INSERT), since each can hold a megabyte.
+ * Statements kept prepared (SQLite) or translated (PostgreSQL) per process, the most recently
+ * used of each kind: up to KEPT_STATEMENTS short ones (they repeat), and KEPT_LONG_STATEMENTS
+ * long ones — a group's list of rows or keys, whose text changes with the group's size and can
+ * hold a megabyte each (a full batch chunk repeats its 1,000-row INSERT).
  */
 const KEPT_SQL_LENGTH = 4_096;
 const KEPT_STATEMENTS = 500;
 const KEPT_LONG_STATEMENTS = 16;
 
+/** The most recently used entries, up to a size: a Map keeps insertion order, so the first is the oldest. */
+class RecentlyUsed<T> {
+  private readonly entries = new Map<string, T>();
+
+  constructor(private readonly size: number) {}
+
+  get(key: string): T | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: T): void {
+    if (this.entries.size >= this.size) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, value);
+  }
+}
+
 /** A per-process cache of what a statement's text costs to get ready, by the rule above. */
 class StatementCache<T> {
-  private readonly short = new Map<string, T>();
-  private readonly long = new Map<string, T>();
+  private readonly short = new RecentlyUsed<T>(KEPT_STATEMENTS);
+  private readonly long = new RecentlyUsed<T>(KEPT_LONG_STATEMENTS);
 
   get(sql: string): T | undefined {
-    if (sql.length <= KEPT_SQL_LENGTH) return this.short.get(sql);
-    const kept = this.long.get(sql);
-    if (kept !== undefined) {
-      // Most recently used last: the first is the one to drop.
-      this.long.delete(sql);
-      this.long.set(sql, kept);
-    }
-    return kept;
+    return (sql.length <= KEPT_SQL_LENGTH ? this.short : this.long).get(sql);
   }
 
   set(sql: string, value: T): void {
-    if (sql.length <= KEPT_SQL_LENGTH) {
-      if (this.short.size < KEPT_STATEMENTS) this.short.set(sql, value);
-      return;
-    }
-    if (this.long.size >= KEPT_LONG_STATEMENTS) this.long.delete(this.long.keys().next().value as string);
-    this.long.set(sql, value);
+    (sql.length <= KEPT_SQL_LENGTH ? this.short : this.long).set(sql, value);
   }
 }
 

@@ -34,7 +34,7 @@ export class LedgerEntry {
   @Column({ name: 'balance_after_fen', type: 'integer' })
   balanceAfterFen: number;
 
-  /** Idempotency of the cause: `topup:<reference>`, `tap:<tapId>`, `tap:<tapId>:incomplete`, … */
+  /** Idempotency of the cause: `topup:<reference>`, `tap:<tapId>`, `tap:<tapId>#incomplete`, … */
   @Column({ type: 'varchar', length: 100 })
   reference: string;
 

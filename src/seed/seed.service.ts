@@ -67,6 +67,9 @@ export class SeedService {
   /** Wipes everything and reloads the seed data, in one transaction. */
   async reset(): Promise<void> {
     await this.transactions.run(async (manager) => {
+      // PostgreSQL: take the cards first, as every tap group does, so that a group holding card
+      // locks is waited for instead of deadlocking with the deletes of the rows it goes on to write.
+      if (this.transactions.isPostgres) await manager.query('LOCK TABLE card IN EXCLUSIVE MODE');
       for (const table of TABLES) await manager.query(`DELETE FROM ${table}`);
       // Versions start again from 0; the whitelist's epoch and the terminal keys' version move on,
       // so no instance's cached copy can match the new state by chance.

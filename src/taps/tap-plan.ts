@@ -228,7 +228,8 @@ export function planWrites(
 }
 
 /** A tap with several charges gives each its own ledger reference (references are unique). */
-const REFERENCE_SUFFIX: Partial<Record<string, string>> = { INCOMPLETE_JOURNEY: ':incomplete', OVERTIME_SURCHARGE: ':overtime' };
+// `#` is outside a tapId's alphabet ([A-Za-z0-9._:-]): no tapId's own reference can equal another's suffixed one.
+const REFERENCE_SUFFIX: Partial<Record<string, string>> = { INCOMPLETE_JOURNEY: '#incomplete', OVERTIME_SURCHARGE: '#overtime' };
 
 export function openJourneyView(open: OpenJourneyFacts): JourneyView {
   return {

@@ -54,7 +54,7 @@ const BATCH_CHUNK = 1_000;
 /**
  * Records taps in four steps: load the facts of a group of taps in one read, decide each with
  * the pure core, plan its writes (pure), commit the group in one write. A single tap is a group
- * of one; on SQLite concurrent taps share a group commit; a batch is a group per chunk.
+ * of one; concurrent taps share a group commit; a batch is a group per chunk.
  */
 @Injectable()
 export class TapsService {
