@@ -30,12 +30,12 @@ const recordTap = {
 const listReasons = { operationId: 'listReasons', responses: { '200': { description: 'ok' } } };
 
 describe('completeDocument', () => {
-  it('adds the statuses every operation can answer, 413 and 415 only with a body, and X-Request-Id on every answer', () => {
+  it('adds the statuses every operation can answer (413 and 415 too: any request may carry a body), and X-Request-Id on every answer', () => {
     const document = completeDocument(documentWith({ '/taps': { post: recordTap }, '/reasons': { get: listReasons } }));
     const post = document.paths['/taps'].post!;
     const get = document.paths['/reasons'].get!;
     expect(Object.keys(post.responses).sort()).toEqual(['200', '400', '413', '415', '429', '431', '503']);
-    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '429', '431', '503']);
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '413', '415', '429', '431', '503']);
     expect(Object.keys((get.responses['429'] as { headers: object }).headers)).toEqual(['Retry-After', 'X-Request-Id']);
     expect((get.responses['200'] as { headers: object }).headers).toEqual({ 'X-Request-Id': { $ref: '#/components/headers/RequestId' } });
   });
