@@ -177,12 +177,13 @@ if (!haveChromium) console.warn(`report-render: skipped, ${CHROMIUM} is not inst
       zh.decisions.title,
       zh.flows.title,
       zh.settlement.title,
+      zh.revenue.title,
       zh.busiest.title,
       zh.population.title,
     ]);
     expect(await page.locator('.tile span').allTextContents()).toEqual(Object.values(zh.tiles));
     const headers = (await page.locator('th').allTextContents()).join(' | ');
-    for (const head of [...zh.settlement.head, zh.flows.corner, zh.population.role, zh.population.age, zh.population.concession]) expect(headers).toContain(head);
+    for (const head of [...zh.settlement.head, ...zh.revenue.head, zh.flows.corner, zh.population.role, zh.population.age, zh.population.concession]) expect(headers).toContain(head);
     const chartText = async (id: string) => (await page.locator(`figure[data-chart="${id}"] svg text`).allTextContents()).join(' | ');
     expect(await chartText('taps-per-hour')).toContain(zh.tapsPerHour.sichuan);
     expect(await chartText('taps-per-hour')).toContain(zh.tapsPerHour.axis);
