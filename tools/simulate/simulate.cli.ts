@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run simulate -- --cards N --days D --seed S [--start Y
                     it is reset first (POST /sim/reset)
   --admin-key KEY   admin key of that service (default: $ADMIN_API_KEY, else dev-admin-key)
   --out DIR         where report.json and report.html go (default ./reports/)
-  --concurrency C   requests in flight at most (default 16)
+  --concurrency C   requests in flight at most (default 64)
   --lang en|zh      language of report.html: English or Chinese (default en);
                     report.json is the same in both`;
 
@@ -68,7 +68,7 @@ export function parseSimulateArguments(argv: string[], env: Record<string, strin
     url: values.url,
     adminKey: values['admin-key'] ?? env.ADMIN_API_KEY ?? 'dev-admin-key',
     outDir: values.out ?? './reports/',
-    concurrency: integer('concurrency', values.concurrency, 16, 1, 256),
+    concurrency: integer('concurrency', values.concurrency, 64, 1, 256),
     language: language as ReportLanguage,
   };
 }
