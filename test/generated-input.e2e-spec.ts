@@ -187,7 +187,9 @@ function keysOf(value: unknown, out = new Set<string>()): Set<string> {
  */
 function stringLeaves(value: unknown, keys = keysOf(value), out: string[] = []): string[] {
   if (typeof value === 'string') {
-    if (value.length >= 8 && /[^A-Za-z]/.test(value) && !/^[A-Z][A-Z_]*$/.test(value) && !keys.has(value.trim())) out.push(value);
+    // Not a value the answer may name as allowed: an enum code, a field name, a route of a fault rule (`POST /taps`).
+    const allowedValue = /^[A-Z][A-Z_]*$/.test(value) || keys.has(value.trim()) || /^(GET|POST|PUT|PATCH|DELETE) \/[a-z/]*$/.test(value);
+    if (value.length >= 8 && /[^A-Za-z]/.test(value) && !allowedValue) out.push(value);
   } else if (Array.isArray(value)) value.forEach((v) => stringLeaves(v, keys, out));
   else if (value && typeof value === 'object' && !('__raw' in value)) Object.values(value).forEach((v) => stringLeaves(v, keys, out));
   return out;
