@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { bearer, cardBody, local, TUESDAY, venueBody } from './support/factories';
 import { buildServiceIfStale } from './support/child-service';
 import { routeTable } from './support/routes';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { logSink } from './support/log-sink';
 
 /**
  * Who may call what (SPEC §1, §3, §6, §7): every route of the running app — read from Nest's own
@@ -101,17 +101,6 @@ const ROUTES: Record<string, Expectation> = {
   // Last: it wipes the terminals the other rows use.
   'POST /sim/reset': { audience: 'admin', adminStatus: 200, request: () => ({ path: '/sim/reset' }) },
 };
-
-function logSink() {
-  const raw: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      raw.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { stream, text: () => raw.join('') };
-}
 
 describe('access: every route × every kind of caller', () => {
   const sink = logSink();

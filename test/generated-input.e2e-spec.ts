@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { makeSsn } from '../src/cards/ssn';
 import { CONSTRAINTS } from '../src/common/errors';
@@ -7,6 +6,7 @@ import { encodeCursor } from '../src/common/pagination';
 import { cardBody, issueTerminal, local, TUESDAY, venueBody } from './support/factories';
 import { routeTable } from './support/routes';
 import { ADMIN, freezeClock, newCard, startTestApp, TestApp } from './support/test-app';
+import { logSink } from './support/log-sink';
 
 /**
  * Generated hostile input (issue 12): fast-check draws requests for every route — wrong types,
@@ -344,17 +344,6 @@ function routeGenerators(f: Fixture): Record<string, fc.Arbitrary<Omit<Drawn, 'r
     // Only malformed: a reset that went through would wipe the fixture the other routes use.
     'POST /sim/reset': withBody('POST', fixed('/sim/reset'), hostileValue.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0), listQuery()).map((r) => ({ ...r, url: r.url.includes('?') ? r.url : `${r.url}?zzUnknown=1` })),
   };
-}
-
-function logSink() {
-  const raw: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      raw.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { stream, text: () => raw.join('') };
 }
 
 describe(`generated hostile input: ${RUNS} requests over every route`, () => {

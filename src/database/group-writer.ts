@@ -71,7 +71,12 @@ export class GroupWriter {
   /** Starts a flush when one may run: after this turn of the event loop, so that every request read in it joins the same group. */
   private schedule(unit: GroupUnit<never, unknown>, queue: Queue): void {
     const limit = this.transactions.isPostgres ? POSTGRES_FLUSHES : SQLITE_FLUSHES;
-    if (queue.pending.length === 0 || queue.flushing >= limit) return;
+    if (queue.pending.length === 0) {
+      // An idle queue goes: `run` makes a unit per call, and their queues must not pile up.
+      if (queue.flushing === 0) this.queues.delete(unit);
+      return;
+    }
+    if (queue.flushing >= limit) return;
     queue.flushing++;
     setImmediate(() => {
       void this.flush(unit, queue).finally(() => {

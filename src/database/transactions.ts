@@ -75,21 +75,13 @@ export class Transactions {
 
   /** Increments a named counter (whitelist, hotlist, terminal keys version) inside `manager`'s transaction. */
   async nextVersion(manager: EntityManager, name: 'whitelist' | 'hotlist' | 'terminals'): Promise<number> {
-    await manager.query(`UPDATE counter SET value = value + 1 WHERE name = ${this.param(1)}`, [name]);
+    await this.query(manager, 'UPDATE counter SET value = value + 1 WHERE name = ?', [name]);
     return this.currentVersion(manager, name);
   }
 
   async currentVersion(manager: EntityManager, name: 'whitelist' | 'hotlist' | 'terminals'): Promise<number> {
-    const rows: { value: number | string }[] = await manager.query(
-      `SELECT value FROM counter WHERE name = ${this.param(1)}`,
-      [name],
-    );
+    const rows = await this.query(manager, 'SELECT value FROM counter WHERE name = ?', [name]);
     return Number(rows[0]?.value ?? 0);
-  }
-
-  /** Placeholder `n` (1-based) in the dialect's raw-SQL syntax. */
-  private param(n: number): string {
-    return this.isPostgres ? `$${n}` : '?';
   }
 }
 

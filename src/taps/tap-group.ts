@@ -22,7 +22,6 @@ export interface AuditChange {
 export interface RecentTap {
   venueCode: string;
   action: TapAction;
-  venueRegion: string | null;
   occurredAt: number;
 }
 
@@ -48,7 +47,13 @@ export interface GroupFacts {
   /** Approved entries per `venueCode|businessDay`. */
   capacity: Map<string, number>;
   /** Per card: its fare counters of the periods the group's taps fall in. */
-  fareCounters: Map<string, { amounts: Map<string, number>; previousLegs: Map<string, PreviousLeg> }>;
+  fareCounters: Map<string, HeldFareCounters>;
+}
+
+/** A card's fare counters as a group holds them: the loaded values, moved by the group's taps. */
+export interface HeldFareCounters {
+  amounts: Map<string, number>;
+  previousLegs: Map<string, PreviousLeg>;
 }
 
 /** Facts of a group that loaded nothing yet. */
@@ -67,6 +72,16 @@ export function emptyGroupFacts(): GroupFacts {
 }
 
 export const capacityKey = (venueCode: string, businessDay: string) => `${venueCode}|${businessDay}`;
+
+/** A card's fare counters in `facts`, added (empty) when it has none yet. */
+export function fareCountersIn(facts: GroupFacts, cardNumber: string): HeldFareCounters {
+  let counters = facts.fareCounters.get(cardNumber);
+  if (!counters) {
+    counters = { amounts: new Map(), previousLegs: new Map() };
+    facts.fareCounters.set(cardNumber, counters);
+  }
+  return counters;
+}
 
 /** How far back a tap's recent taps reach: passback's minute (transfers read the card's fare counters instead). */
 export const HISTORY_WINDOW_MS = PASSBACK_WINDOW_MS;
@@ -143,11 +158,7 @@ export class TapGroup {
   /** Folds a priced tap's counter changes into the facts (for the taps after it) and into the group's one write. */
   private applyFareCounters(cardNumber: string, plan: TapPlan): void {
     if (plan.fareCounters.length === 0) return;
-    let counters = this.facts.fareCounters.get(cardNumber);
-    if (!counters) {
-      counters = { amounts: new Map(), previousLegs: new Map() };
-      this.facts.fareCounters.set(cardNumber, counters);
-    }
+    const counters = fareCountersIn(this.facts, cardNumber);
     for (const change of plan.fareCounters) {
       if (change.type === 'ADD') {
         const key = counterKey(change.counter, change.period);
@@ -182,7 +193,7 @@ export class TapGroup {
     this.applyFareCounters(tap.cardNumber, plan);
     if (tap.action === 'ENTRY' || tap.action === 'RIDE') {
       const recent = this.facts.recent.get(tap.cardNumber) ?? [];
-      recent.push({ venueCode: tap.venueCode, action: tap.action, venueRegion: tap.venueRegion, occurredAt: tap.occurredAt });
+      recent.push({ venueCode: tap.venueCode, action: tap.action, occurredAt: tap.occurredAt });
       this.facts.recent.set(tap.cardNumber, recent);
     }
     for (const change of plan.journeys) {

@@ -7,7 +7,7 @@ import { Transactions } from '../database/transactions';
 import { chunked, placeholders, Row, Statement, UnitOfWork, valuesList } from '../database/unit-of-work';
 import { toShanghaiIso } from '../common/time';
 import { ledgerInserts } from '../ledger/ledger-statements';
-import { AuditChange, capacityKey, emptyGroupFacts, FareCounterWrite, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, lastLegCounter, OpenLoan, RecentTap, regionOfLastLegCounter } from './tap-group';
+import { AuditChange, capacityKey, emptyGroupFacts, FareCounterWrite, fareCountersIn, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, lastLegCounter, OpenLoan, RecentTap, regionOfLastLegCounter } from './tap-group';
 import { counterKey, FareBreakdown, PreviousLeg } from '../fares/fare-breakdown';
 import type { TapRequest } from './tap-plan';
 import type { OpenJourneyFacts } from './tap-decision';
@@ -78,7 +78,7 @@ export class TapStore {
     if (wantsRecent) {
       const recentCards = unique(recentTaps.map((r) => r.input.cardNumber)).sort();
       statements.push({
-        sql: `SELECT card_number, venue_code, action, venue_region, occurred_at FROM tap
+        sql: `SELECT card_number, venue_code, action, occurred_at FROM tap
               WHERE card_number IN (${placeholders(recentCards.length)}) AND occurred_at >= ? AND occurred_at <= ? AND decision = 'APPROVED' AND action IN ('ENTRY', 'RIDE')`,
         params: [...recentCards, Math.min(...recentTaps.map((r) => r.input.occurredAt)) - HISTORY_WINDOW_MS, Math.max(...recentTaps.map((r) => r.input.occurredAt))],
       });
@@ -131,7 +131,7 @@ export class TapStore {
     }
     if (wantsRecent) {
       for (const row of results[i++].rows) {
-        const tap: RecentTap = { venueCode: row.venue_code as string, action: row.action as TapAction, venueRegion: (row.venue_region as string | null) ?? null, occurredAt: Number(row.occurred_at) };
+        const tap: RecentTap = { venueCode: row.venue_code as string, action: row.action as TapAction, occurredAt: Number(row.occurred_at) };
         push(facts.recent, row.card_number as string, tap);
       }
     }
@@ -147,12 +147,7 @@ export class TapStore {
     }
     if (wantsFareCounters) {
       for (const row of results[i++].rows) {
-        const cardNumber = row.card_number as string;
-        let counters = facts.fareCounters.get(cardNumber);
-        if (!counters) {
-          counters = { amounts: new Map(), previousLegs: new Map() };
-          facts.fareCounters.set(cardNumber, counters);
-        }
+        const counters = fareCountersIn(facts, row.card_number as string);
         const counter = row.counter as string;
         if (row.leg !== null && row.leg !== undefined) counters.previousLegs.set(regionOfLastLegCounter(counter), JSON.parse(row.leg as string) as PreviousLeg);
         else counters.amounts.set(counterKey(counter, row.period as string), Number(row.amount));

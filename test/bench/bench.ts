@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { BenchDatabase, checkInvariants, Invariants, postgresSchema, writeBulk } from './bulk';
 import { FLOOR_BODY } from './floor-app';
 import { keepClocks } from './clock-keeper';
-import { freePort, loggedProblems, Server } from './servers';
+import { freePort, loggedProblems, runScript, Server } from './servers';
 import { SEED_VENUES, shanghaiIso, TapBody, Traffic } from './traffic';
 
 type Result = autocannon.Result;
@@ -507,14 +507,4 @@ function report(options: Options, kind: BenchDatabase['kind'], rows: Row[], inva
   console.log(`written ${file}${keptDir ? `; kept ${keptDir}` : ''}`);
 }
 
-const interrupted = (signal: NodeJS.Signals) => {
-  console.error(`${signal}: stopping`);
-  process.exit(130);
-};
-process.once('SIGINT', interrupted);
-process.once('SIGTERM', interrupted);
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runScript(main);

@@ -11,6 +11,23 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
+/**
+ * Runs a bench script's `main`: a failure sets exit code 1; Ctrl-C or SIGTERM exits at once, and
+ * the exit handler above kills the servers it started.
+ */
+export function runScript(main: () => Promise<void>): void {
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.error(`${signal}: stopping`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
+
 /** A free loopback port. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { CHARGE_KINDS } from '../../src/ledger/ledger-entry.entity';
 import { BenchDatabase, checkInvariants, openDatabase, postgresSchema, writeBulk } from './bulk';
 import { keepClocks } from './clock-keeper';
-import { freePort, loggedProblems, Server } from './servers';
+import { freePort, loggedProblems, runScript, Server } from './servers';
 import { shanghaiIso, TapBody, Traffic } from './traffic';
 
 const ROOT = resolve(__dirname, '../..');
@@ -240,14 +240,4 @@ async function main(): Promise<void> {
   }
 }
 
-const interrupted = (signal: NodeJS.Signals) => {
-  console.error(`${signal}: stopping`);
-  process.exit(130);
-};
-process.once('SIGINT', interrupted);
-process.once('SIGTERM', interrupted);
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runScript(main);
