@@ -2,7 +2,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
@@ -50,6 +50,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
     loggerInstance: logger,
+    // No child logger per request: the one request line names its reqId itself (RequestLogController).
+    childLoggerFactory: (parent: FastifyBaseLogger) => parent,
     logController: new RequestLogController(config.logRequests),
     // Errors raised before the router answer in our error body too (src/common/http-edge.ts).
     clientErrorHandler: answerClientError,

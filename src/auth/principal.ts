@@ -5,8 +5,26 @@ export type Principal =
   | { kind: 'terminal'; actor: string; terminalId: string; venueCode: string };
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-/** The SHA-256 digest of a key as bytes, for `isOneOfDigests`. */
-export const keyDigest = (key: string) => createHash('sha256').update(key).digest();
+/** Digests kept of the keys seen last (a terminal sends its key with every tap), of keys up to a sane length. */
+const KEPT_DIGESTS = 4_096;
+const KEPT_KEY_LENGTH = 256;
+const digests = new Map<string, Buffer>();
+
+/**
+ * The SHA-256 digest of a key as bytes, for `isOneOfDigests` and the rate limit's buckets;
+ * remembered for the keys seen last (a full memory starts over), so a key sent with every
+ * request is hashed once. Callers must not change the Buffer.
+ */
+export function keyDigest(key: string): Buffer {
+  let digest = digests.get(key);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(key).digest();
+    if (key.length > KEPT_KEY_LENGTH) return digest;
+    if (digests.size >= KEPT_DIGESTS) digests.clear();
+    digests.set(key, digest);
+  }
+  return digest;
+}
 
 /** The name a key goes by in audit records and logs: a fingerprint, never the key. */
 export const adminActor = (keyHash: string) => `admin:${keyHash.slice(0, 8)}`;

@@ -37,8 +37,9 @@ export class RequestLogController extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (!this.enabled) return;
-    // request.log is Fastify's child logger, which already writes `reqId`.
+    // request.log is the service's logger itself (no per-request child: see createApp).
     const line: Record<string, unknown> = {
+      reqId: request.id,
       method: request.method,
       url: request.routeOptions.url ?? 'unmatched',
       statusCode: reply.statusCode,

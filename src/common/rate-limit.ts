@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
+import { keyDigest } from '../auth/principal';
 import { DomainError, ErrorCode } from './errors';
 
 /**
@@ -10,7 +10,7 @@ import { DomainError, ErrorCode } from './errors';
 function callerOf(request: FastifyRequest): string {
   const authorization = request.headers.authorization;
   if (typeof authorization === 'string' && authorization.length > 0) {
-    return `key:${createHash('sha256').update(authorization).digest('base64url').slice(0, 22)}`;
+    return `key:${keyDigest(authorization).toString('base64url', 0, 16)}`;
   }
   return `ip:${request.ip}`;
 }

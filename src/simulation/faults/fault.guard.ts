@@ -1,6 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NEVER, Observable } from 'rxjs';
 import type { Principal } from '../../auth/principal';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { FAULT_ROUTES, FaultedRequest } from './fault-rules';
@@ -19,31 +18,35 @@ function venueCodesOf(request: FastifyRequest & { principal?: Principal }): stri
 
 /**
  * Fault injection (SPEC §6): before a faultable route's handler reads or writes anything (after
- * authentication, so a rule can name a terminal), delays the request and then answers it
- * normally or with its rule's fault. The routes themselves know nothing of it.
+ * authentication, so a rule can name a terminal), delays the request and then lets it through
+ * or answers it with its rule's fault. The routes themselves know nothing of it.
+ *
+ * A guard, the last global one (SimulationModule's enhancers come after AppModule's AuthGuard),
+ * rather than an interceptor: with no fault rules it costs one check, where any global
+ * interceptor puts every request through Nest's rxjs chain and two AsyncResource bindings.
  */
 @Injectable()
-export class FaultInterceptor implements NestInterceptor {
+export class FaultGuard implements CanActivate {
   constructor(private readonly faults: FaultsService) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    if (!this.faults.active() || context.getType() !== 'http') return next.handle();
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.faults.active() || context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & { principal?: Principal }>();
     const route = `${request.method} ${request.routeOptions.url ?? ''}`;
-    if (!ROUTES.has(route)) return next.handle();
+    if (!ROUTES.has(route)) return true;
     const faulted: FaultedRequest = {
       route,
       venueCodes: venueCodesOf(request),
       terminalId: request.principal?.kind === 'terminal' ? request.principal.terminalId : null,
     };
     const outcome = this.faults.decide(faulted);
-    if (!outcome) return next.handle();
+    if (!outcome) return true;
     if (outcome.delayMs > 0) await sleep(outcome.delayMs);
     const reply = http.getResponse<FastifyReply>();
     switch (outcome.fault) {
       case null:
-        return next.handle();
+        return true;
       case 'UNAVAILABLE':
         throw new DomainError(503, ErrorCode.INJECTED_FAULT, 'Fault injected by /sim/faults; nothing was recorded');
       case 'RATE_LIMITED':
@@ -55,7 +58,8 @@ export class FaultInterceptor implements NestInterceptor {
         reply.hijack();
         reply.raw.destroy();
         request.raw.destroy();
-        return NEVER;
+        // Never settles: the handler never runs, and nothing holds the promise once the socket is gone.
+        return new Promise<boolean>(() => undefined);
     }
   }
 }
