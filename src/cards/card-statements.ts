@@ -1,4 +1,4 @@
-import { chunked, Statement, valuesList } from '../database/unit-of-work';
+import { insertRows, Statement } from '../database/unit-of-work';
 import type { Card } from './card.entity';
 
 const COLUMNS = [
@@ -6,13 +6,17 @@ const COLUMNS = [
   'valid_until', 'transport_enabled', 'concession', 'balance_fen', 'hotlist_version', 'replaced_by', 'created_at', 'updated_at',
 ];
 
-/** Many new cards at once (the import): multi-row INSERTs in chunks that fit both dialects' parameter limits. */
+/** Many new cards at once (the import): one INSERT over all their rows. */
 export function cardInserts(cards: Card[]): Statement[] {
-  return chunked(cards, COLUMNS.length).map((rows) => ({
-    sql: `INSERT INTO card (${COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, COLUMNS.length)}`,
-    params: rows.flatMap((c) => [
-      c.cardNumber, c.ssnHash, c.ssnMasked, c.birthDate, c.name, c.issuerCode, c.region, c.status, c.validFrom,
-      c.validUntil, c.transportEnabled, c.concession, c.balanceFen, c.hotlistVersion, c.replacedBy, c.createdAt, c.updatedAt,
-    ]),
-  }));
+  if (cards.length === 0) return [];
+  return [
+    insertRows(
+      'card',
+      COLUMNS,
+      cards.map((c) => [
+        c.cardNumber, c.ssnHash, c.ssnMasked, c.birthDate, c.name, c.issuerCode, c.region, c.status, c.validFrom,
+        c.validUntil, c.transportEnabled, c.concession, c.balanceFen, c.hotlistVersion, c.replacedBy, c.createdAt, c.updatedAt,
+      ]),
+    ),
+  ];
 }

@@ -37,6 +37,10 @@ export class SharedState {
   }
 
   private async load(): Promise<void> {
+    // The read waits for the next turn of the event loop, so that every request read from the
+    // sockets in this one shares it (a SQLite read is synchronous and would otherwise be over
+    // before the next request arrived: one read per request). Still a read after each caller's call.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let row: Record<string, unknown> | undefined;
     try {
       [row] = await this.transactions.select(READ, []);

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool } from 'pg';
-import { Row, runOnSqlite, Statement, toPostgres } from './unit-of-work';
+import { inChunks, Row, runOnSqlite, SingleStatement, Statement, toPostgres } from './unit-of-work';
 
 /**
  * The one way to write. On SQLite TypeORM has a single connection, and overlapping
@@ -32,9 +32,11 @@ export class Transactions {
     return result;
   }
 
-  /** Runs statements inside `manager`'s transaction, in order. */
+  /** Runs statements inside `manager`'s transaction, in order (many rows a statement: in multi-row chunks). */
   async execute(manager: EntityManager, statements: Statement[]): Promise<void> {
-    for (const statement of statements) await this.query(manager, statement.sql, statement.params);
+    for (const statement of statements) {
+      for (const single of 'rows' in statement ? inChunks(statement) : [statement]) await this.query(manager, single.sql, single.params);
+    }
   }
 
   /** One statement written with `?` placeholders, on `manager`, in the dialect's syntax. */
@@ -85,7 +87,7 @@ export class Transactions {
   }
 }
 
-function* select(statement: Statement): Generator<Statement[], Row[], { rows: Row[] }[]> {
+function* select(statement: SingleStatement): Generator<Statement[], Row[], { rows: Row[] }[]> {
   const [result] = yield [statement];
   return result.rows;
 }

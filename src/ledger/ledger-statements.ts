@@ -1,4 +1,4 @@
-import { chunked, Statement, valuesList } from '../database/unit-of-work';
+import { insertRows, Statement } from '../database/unit-of-work';
 import type { LedgerKind } from './ledger-entry.entity';
 
 /** A balance change to record: every writer of the ledger (taps, top-ups, replacements, seed) builds these. */
@@ -22,13 +22,17 @@ const COLUMNS = [
   'issuer_region', 'acquirer_region', 'business_day', 'occurred_at', 'recorded_at',
 ];
 
-/** The one INSERT of the ledger, in chunks that fit both dialects' parameter limits. */
+/** The one INSERT of the ledger. */
 export function ledgerInserts(entries: NewLedgerEntry[]): Statement[] {
-  return chunked(entries, COLUMNS.length).map((rows) => ({
-    sql: `INSERT INTO ledger_entry (${COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, COLUMNS.length)}`,
-    params: rows.flatMap((e) => [
-      e.cardNumber, e.kind, e.amountFen, e.balanceAfterFen, e.reference, e.tapId, e.venueCode,
-      e.issuerRegion, e.acquirerRegion, e.businessDay, e.occurredAt, e.recordedAt,
-    ]),
-  }));
+  if (entries.length === 0) return [];
+  return [
+    insertRows(
+      'ledger_entry',
+      COLUMNS,
+      entries.map((e) => [
+        e.cardNumber, e.kind, e.amountFen, e.balanceAfterFen, e.reference, e.tapId, e.venueCode,
+        e.issuerRegion, e.acquirerRegion, e.businessDay, e.occurredAt, e.recordedAt,
+      ]),
+    ),
+  ];
 }

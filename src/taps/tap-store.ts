@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Card } from '../cards/card.entity';
 import { hydrate } from '../database/hydrate';
 import { Transactions } from '../database/transactions';
-import { chunked, placeholders, Row, Statement, UnitOfWork, valuesList } from '../database/unit-of-work';
+import { inList, insertRows, Row, RowsStatement, Statement, UnitOfWork } from '../database/unit-of-work';
 import { toShanghaiIso } from '../common/time';
 import { ledgerInserts } from '../ledger/ledger-statements';
 import { AuditChange, capacityKey, emptyGroupFacts, FareCounterWrite, fareCountersIn, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, lastLegCounter, OpenLoan, RecentTap, regionOfLastLegCounter } from './tap-group';
@@ -53,8 +53,8 @@ export class TapStore {
    * the group's taps only, so what a group reads does not grow with the journal.
    */
   *loadFacts(requests: TapRequest[], venueOf: (code: string) => Venue | undefined): UnitOfWork<GroupFacts> {
-    const tapIds = unique(requests.map((r) => r.input.tapId));
-    const cardNumbers = unique(requests.map((r) => r.input.cardNumber)).sort();
+    const tapList = inList(unique(requests.map((r) => r.input.tapId)));
+    const cardList = inList(unique(requests.map((r) => r.input.cardNumber)).sort());
     const earliest = Math.min(...requests.map((r) => r.input.occurredAt));
     const needs = (actions: TapAction[]) => requests.some((r) => actions.includes(r.input.action));
     const capacityKeys = unique(
@@ -62,11 +62,11 @@ export class TapStore {
     ).sort();
 
     const statements: Statement[] = [
-      { sql: `SELECT tap_id, request_hash, response FROM tap WHERE tap_id IN (${placeholders(tapIds.length)})`, params: tapIds },
-      { sql: `SELECT * FROM card WHERE card_number IN (${placeholders(cardNumbers.length)}) ORDER BY card_number${this.forUpdate}`, params: cardNumbers },
+      { sql: `SELECT tap_id, request_hash, response FROM tap WHERE tap_id IN (${tapList.sql})`, params: tapList.params },
+      { sql: `SELECT * FROM card WHERE card_number IN (${cardList.sql}) ORDER BY card_number${this.forUpdate}`, params: cardList.params },
       {
-        sql: `SELECT id, card_number, network, entry_venue_code, entry_at FROM journey WHERE card_number IN (${placeholders(cardNumbers.length)}) AND status = 'OPEN' ORDER BY entry_at`,
-        params: cardNumbers,
+        sql: `SELECT id, card_number, network, entry_venue_code, entry_at FROM journey WHERE card_number IN (${cardList.sql}) AND status = 'OPEN' ORDER BY entry_at`,
+        params: cardList.params,
       },
     ];
     // One span for the group, from the window before its earliest such tap to its latest; each tap
@@ -76,18 +76,18 @@ export class TapStore {
     const recentTaps = requests.filter((r) => r.input.action === 'ENTRY' || r.input.action === 'RIDE');
     const wantsRecent = recentTaps.length > 0;
     if (wantsRecent) {
-      const recentCards = unique(recentTaps.map((r) => r.input.cardNumber)).sort();
+      const recentCards = inList(unique(recentTaps.map((r) => r.input.cardNumber)).sort());
       statements.push({
         sql: `SELECT card_number, venue_code, action, occurred_at FROM tap
-              WHERE card_number IN (${placeholders(recentCards.length)}) AND occurred_at >= ? AND occurred_at <= ? AND decision = 'APPROVED' AND action IN ('ENTRY', 'RIDE')`,
-        params: [...recentCards, Math.min(...recentTaps.map((r) => r.input.occurredAt)) - HISTORY_WINDOW_MS, Math.max(...recentTaps.map((r) => r.input.occurredAt))],
+              WHERE card_number IN (${recentCards.sql}) AND occurred_at >= ? AND occurred_at <= ? AND decision = 'APPROVED' AND action IN ('ENTRY', 'RIDE')`,
+        params: [...recentCards.params, Math.min(...recentTaps.map((r) => r.input.occurredAt)) - HISTORY_WINDOW_MS, Math.max(...recentTaps.map((r) => r.input.occurredAt))],
       });
     }
     const wantsLoans = needs(['BORROW', 'RETURN']);
     if (wantsLoans) {
       statements.push({
-        sql: `SELECT id, card_number, item_id, venue_code, borrowed_at FROM loan WHERE card_number IN (${placeholders(cardNumbers.length)}) AND returned_at IS NULL ORDER BY id`,
-        params: cardNumbers,
+        sql: `SELECT id, card_number, item_id, venue_code, borrowed_at FROM loan WHERE card_number IN (${cardList.sql}) AND returned_at IS NULL ORDER BY id`,
+        params: cardList.params,
       });
     }
     if (capacityKeys.length > 0) {
@@ -101,7 +101,7 @@ export class TapStore {
       );
     }
     // The card's fare counters of the months and years the taps fall in, and its previous legs (period '').
-    const farePeriods = unique(['', ...requests.flatMap((r) => [r.input.businessDay.slice(0, 7), r.input.businessDay.slice(0, 4)])]).sort();
+    const farePeriods = inList(unique(['', ...requests.flatMap((r) => [r.input.businessDay.slice(0, 7), r.input.businessDay.slice(0, 4)])]).sort());
     const wantsFareCounters = requests.some((r) => {
       const type = venueOf(r.input.venueCode)?.type;
       return type === 'METRO_STATION' || type === 'BUS_LINE';
@@ -109,8 +109,8 @@ export class TapStore {
     if (wantsFareCounters) {
       statements.push({
         sql: `SELECT card_number, counter, period, amount, leg FROM fare_counter
-              WHERE card_number IN (${placeholders(cardNumbers.length)}) AND period IN (${placeholders(farePeriods.length)})`,
-        params: [...cardNumbers, ...farePeriods],
+              WHERE card_number IN (${cardList.sql}) AND period IN (${farePeriods.sql})`,
+        params: [...cardList.params, ...farePeriods.params],
       });
     }
     const results = yield statements;
@@ -172,58 +172,54 @@ export class TapStore {
   /** The group's one write: journal rows, ledger, balances, journeys, loans, capacity. */
   *commit(writes: GroupWrites): UnitOfWork<void> {
     const statements: Statement[] = [];
-    for (const rows of chunked(writes.taps, TAP_COLUMNS.length)) {
-      statements.push({
-        sql: `INSERT INTO tap (${TAP_COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, TAP_COLUMNS.length)}`,
-        params: rows.flatMap((t) => [
+    const add = (statement: RowsStatement) => {
+      if (statement.rows.length > 0) statements.push(statement);
+    };
+    add(
+      insertRows(
+        'tap',
+        TAP_COLUMNS,
+        writes.taps.map((t) => [
           t.tapId, t.requestHash, t.cardNumber, t.venueCode, t.action, t.itemId, t.occurredAt, t.businessDay, t.decision, t.reason,
           t.fareFen, t.crossRegion, t.cardRegion, t.venueRegion, t.journeyId, t.terminalId, t.recordedAt, JSON.stringify(t.response),
         ]),
-      });
-    }
+      ),
+    );
     statements.push(...ledgerInserts(writes.ledger));
-    const balances = [...writes.balances];
-    const balanceStatements: number[] = [];
-    for (const rows of chunked(balances, 3)) {
-      balanceStatements.push(statements.length);
-      // Conditional on the balance read under the lock: a change count short of the cards means something moved it.
-      statements.push({
-        sql: `UPDATE card SET balance_fen = v.column3 FROM (VALUES ${rows.map(() => '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))').join(', ')}) AS v
-              WHERE card.card_number = v.column1 AND card.balance_fen = v.column2`,
-        params: rows.flatMap(([cardNumber, b]) => [cardNumber, b.fromFen, b.toFen]),
-      });
-    }
-    for (const rows of chunked([...writes.newJourneys.values()], JOURNEY_COLUMNS.length)) {
-      statements.push({
-        sql: `INSERT INTO journey (${JOURNEY_COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, JOURNEY_COLUMNS.length)}`,
-        params: rows.flatMap((j) => [
+    // Conditional on the balance read under the lock: a change count short of the cards means something moved it.
+    const balances: RowsStatement = {
+      sql: 'UPDATE card SET balance_fen = ? WHERE card_number = ? AND balance_fen = ?',
+      multi: (n) => `UPDATE card SET balance_fen = v.column1 FROM (VALUES ${new Array(n).fill('(CAST(? AS BIGINT), ?, CAST(? AS BIGINT))').join(', ')}) AS v
+                     WHERE card.card_number = v.column2 AND card.balance_fen = v.column3`,
+      rows: [...writes.balances].map(([cardNumber, b]) => [b.toFen, cardNumber, b.fromFen]),
+    };
+    add(balances);
+    add(
+      insertRows(
+        'journey',
+        JOURNEY_COLUMNS,
+        [...writes.newJourneys.values()].map((j) => [
           j.id, j.cardNumber, j.network, j.entryVenueCode, j.entryTapId, j.entryAt, j.exitVenueCode, j.exitTapId, j.exitAt, j.status, j.fareFen, j.distanceKm, fareJson(j.fare),
         ]),
-      });
-    }
-    for (const rows of chunked([...writes.closedJourneys], 8)) {
-      statements.push({
-        sql: `UPDATE journey SET status = v.column2, fare_fen = v.column3, exit_venue_code = v.column4, exit_tap_id = v.column5, exit_at = v.column6, distance_km = v.column7, fare = v.column8
-              FROM (VALUES ${rows.map(() => '(?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION), ?)').join(', ')}) AS v WHERE journey.id = v.column1`,
-        params: rows.flatMap(([id, j]) => [id, j.status, j.fareFen, j.exitVenueCode, j.exitTapId, j.exitAt, j.distanceKm, fareJson(j.fare)]),
-      });
-    }
-    for (const rows of chunked(writes.newLoans, LOAN_COLUMNS.length)) {
-      statements.push({
-        sql: `INSERT INTO loan (${LOAN_COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, LOAN_COLUMNS.length)}`,
-        params: rows.flatMap((l) => [l.cardNumber, l.itemId, l.venueCode, l.borrowedAt, l.returnedAt]),
-      });
-    }
+      ),
+    );
+    add({
+      sql: 'UPDATE journey SET status = ?, fare_fen = ?, exit_venue_code = ?, exit_tap_id = ?, exit_at = ?, distance_km = ?, fare = ? WHERE id = ?',
+      multi: (n) => `UPDATE journey SET status = v.column1, fare_fen = v.column2, exit_venue_code = v.column3, exit_tap_id = v.column4, exit_at = v.column5, distance_km = v.column6, fare = v.column7
+                     FROM (VALUES ${new Array(n).fill('(?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION), ?, ?)').join(', ')}) AS v WHERE journey.id = v.column8`,
+      rows: [...writes.closedJourneys].map(([id, j]) => [j.status, j.fareFen, j.exitVenueCode, j.exitTapId, j.exitAt, j.distanceKm, fareJson(j.fare), id]),
+    });
+    add(insertRows('loan', LOAN_COLUMNS, writes.newLoans.map((l) => [l.cardNumber, l.itemId, l.venueCode, l.borrowedAt, l.returnedAt])));
     for (const loan of writes.returnedLoans) statements.push({ sql: 'UPDATE loan SET returned_at = ? WHERE id = ?', params: [loan.at, loan.id] });
     for (const c of writes.capacity.values()) {
       statements.push({ sql: 'UPDATE capacity_usage SET entries = ? WHERE venue_code = ? AND business_day = ?', params: [c.entries, c.venueCode, c.businessDay] });
     }
-    statements.push(...fareCounterUpserts([...writes.fareCounters.values()]));
+    add(fareCounterUpserts([...writes.fareCounters.values()]));
     if (statements.length === 0) return;
     const results = yield statements;
-    const balanceChanges = balanceStatements.reduce((sum, index) => sum + results[index].changes, 0);
-    if (balanceChanges !== balances.length) {
-      throw new Error(`A card balance changed under a locked tap group (${balanceChanges} of ${balances.length} updated)`);
+    const balanceChanges = balances.rows.length === 0 ? 0 : results[statements.indexOf(balances)].changes;
+    if (balanceChanges !== balances.rows.length) {
+      throw new Error(`A card balance changed under a locked tap group (${balanceChanges} of ${balances.rows.length} updated)`);
     }
   }
 
@@ -274,9 +270,10 @@ export class TapStore {
   }
 
   private auditStatement(entity: 'card' | 'venue', keys: string[], after: number): Statement {
+    const list = inList(keys);
     return {
-      sql: `SELECT entity_key, at, before, after FROM audit_entry WHERE entity = ? AND entity_key IN (${placeholders(keys.length)}) AND at > ? ORDER BY at, id`,
-      params: [entity, ...keys, after],
+      sql: `SELECT entity_key, at, before, after FROM audit_entry WHERE entity = ? AND entity_key IN (${list.sql}) AND at > ? ORDER BY at, id`,
+      params: [entity, ...list.params, after],
     };
   }
 
@@ -301,19 +298,16 @@ function fareJson(fare: FareBreakdown | null | undefined): string | null {
  * to the stored one; a previous leg replaces the stored one only when it ended no earlier (its
  * `amount` is the leg's end), so an offline upload of an older leg never hides a newer one.
  */
-function fareCounterUpserts(writes: FareCounterWrite[]): Statement[] {
-  return chunked(writes, FARE_COUNTER_COLUMNS.length).map((rows) => ({
-    sql: `INSERT INTO fare_counter (${FARE_COUNTER_COLUMNS.join(', ')}) VALUES ${valuesList(rows.length, FARE_COUNTER_COLUMNS.length)}
-          ON CONFLICT (card_number, counter, period) DO UPDATE SET
-            amount = CASE WHEN excluded.leg IS NULL THEN fare_counter.amount + excluded.amount
-                          WHEN excluded.amount >= fare_counter.amount THEN excluded.amount ELSE fare_counter.amount END,
-            leg = CASE WHEN excluded.leg IS NULL THEN NULL WHEN excluded.amount >= fare_counter.amount THEN excluded.leg ELSE fare_counter.leg END`,
-    params: rows.flatMap((w) =>
-      w.type === 'ADD'
-        ? [w.cardNumber, w.counter, w.period, w.amount, null]
-        : [w.cardNumber, lastLegCounter(w.region), '', w.leg.endedAtMs, JSON.stringify(w.leg)],
-    ),
-  }));
+function fareCounterUpserts(writes: FareCounterWrite[]): RowsStatement {
+  return insertRows(
+    'fare_counter',
+    FARE_COUNTER_COLUMNS,
+    writes.map((w) => (w.type === 'ADD' ? [w.cardNumber, w.counter, w.period, w.amount, null] : [w.cardNumber, lastLegCounter(w.region), '', w.leg.endedAtMs, JSON.stringify(w.leg)])),
+    ` ON CONFLICT (card_number, counter, period) DO UPDATE SET
+          amount = CASE WHEN excluded.leg IS NULL THEN fare_counter.amount + excluded.amount
+                        WHEN excluded.amount >= fare_counter.amount THEN excluded.amount ELSE fare_counter.amount END,
+          leg = CASE WHEN excluded.leg IS NULL THEN NULL WHEN excluded.amount >= fare_counter.amount THEN excluded.leg ELSE fare_counter.leg END`,
+  );
 }
 
 function unique<T>(values: T[]): T[] {

@@ -5,11 +5,12 @@
  *   clock        the service's bare validated route, PUT /sim/clock, with its default configuration
  *   taps         POST /taps, mixed traffic from terminals over the bench's card population
  *   batch        POST /taps/batch, 1,000 taps a request (reported in taps/s)
- *   paced        POST /taps at a fixed ~1,000 taps/s (60 connections × ~16.7/s): the latency at that rate
+ *   paced        POST /taps at a steady ~1,000 taps/s (60 connections, one request each every 60 ms): the latency at that rate
  *
  * Each server is a child process (the service as `npm start` runs it: `node dist/src/main.js`),
  * on a fresh SQLite file in a temp dir, or a private schema of DATABASE_URL. The load comes from
- * autocannon in this process. See `--help`.
+ * autocannon in this process; the paced case's from paced.ts (autocannon's rate comes in bursts).
+ * See `--help`.
  */
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
@@ -22,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { BenchDatabase, checkInvariants, Invariants, postgresSchema, writeBulk } from './bulk';
 import { FLOOR_BODY } from './floor-app';
 import { keepClocks } from './clock-keeper';
+import { pacedLoad } from './paced';
 import { freePort, loggedProblems, runScript, Server } from './servers';
 import { SEED_VENUES, shanghaiIso, TapBody, Traffic } from './traffic';
 
@@ -159,9 +161,17 @@ interface Row {
   target?: string;
 }
 
-/** One autocannon per server, concurrently; the sum of their rates, the worst of their latencies. */
+/**
+ * One load per server, concurrently (autocannon; a paced load, `connectionRate`, from paced.ts);
+ * the sum of their rates, the worst of their latencies.
+ */
 async function load(servers: Server[], make: (server: Server, index: number) => Parameters<typeof autocannon>[0]): Promise<Result[]> {
-  return Promise.all(servers.map((server, index) => autocannon(make(server, index))));
+  return Promise.all(
+    servers.map(async (server, index) => {
+      const options = make(server, index);
+      return options.connectionRate ? pacedLoad({ ...options, connectionRate: options.connectionRate }) : autocannon(options);
+    }),
+  );
 }
 
 function summarise(name: CaseName, what: string, results: Result[], tapsPerRequest: number, servers: Server[]): Row {

@@ -8,7 +8,7 @@
  *   npm run soak -- --duration 60          a one-minute try
  *   DATABASE_URL=postgres://… npm run soak  on PostgreSQL, in a private schema dropped afterwards
  */
-import autocannon from 'autocannon';
+import { pacedLoad } from './paced';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       body: JSON.stringify(body),
     });
 
-    // The run, one autocannon a minute (so each minute has its own latencies); the kill inside its minute.
+    // The run, one paced load a minute (so each minute has its own latencies); the kill inside its minute.
     const runStart = Date.now();
     let killTimer: NodeJS.Timeout | undefined;
     let restarting: Promise<void> = Promise.resolve();
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     for (let minute = 0; minute * 60 < o.duration; minute++) {
       const seconds = Math.min(60, o.duration - minute * 60);
       server?.resetPeak();
-      const result = await autocannon({
+      const result = await pacedLoad({
         url,
         connections: o.connections,
         connectionRate: o.rate / o.connections,
