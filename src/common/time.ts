@@ -12,8 +12,20 @@ export const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The business day ('YYYY-MM-DD') an instant falls on. */
 export function businessDayOf(ms: number): string {
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  const index = Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS);
+  let day = dayNames.get(index);
+  if (day === undefined) {
+    day = new Date(index * DAY_MS).toISOString().slice(0, 10);
+    // The days in use are few (today, an offline upload's last days): the memory starts over when it is not.
+    if (dayNames.size >= KEPT_DAY_NAMES) dayNames.clear();
+    dayNames.set(index, day);
+  }
+  return day;
 }
+
+/** Names of the days since the epoch that were asked for, by day number (the tap path asks per tap). */
+const dayNames = new Map<number, string>();
+const KEPT_DAY_NAMES = 4_096;
 
 /** Minutes since local midnight (0..1439) of an instant. */
 export function minuteOfDayOf(ms: number): number {
@@ -29,10 +41,17 @@ export function isoWeekdayOf(day: string): number {
 
 /** The instant as ISO 8601 in Beijing time, e.g. `2025-03-01T08:15:00+08:00`. */
 export function toShanghaiIso(ms: number): string {
-  const local = new Date(ms + SHANGHAI_OFFSET_MS).toISOString();
-  const millis = local.slice(19, 23);
-  return `${local.slice(0, 19)}${millis === '.000' ? '' : millis}+08:00`;
+  const local = ms + SHANGHAI_OFFSET_MS;
+  const withinDay = local - Math.floor(local / DAY_MS) * DAY_MS;
+  const seconds = Math.floor(withinDay / 1000);
+  const millis = withinDay % 1000;
+  const hh = two(Math.floor(seconds / 3600));
+  const mm = two(Math.floor(seconds / 60) % 60);
+  const ss = two(seconds % 60);
+  return `${businessDayOf(ms)}T${hh}:${mm}:${ss}${millis === 0 ? '' : `.${String(millis).padStart(3, '0')}`}+08:00`;
 }
+
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** Midnight (00:00 Beijing time) at the start of a business day, as epoch ms. */
 export function startOfBusinessDay(day: string): number {
