@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   addYears,
   ageOn,
@@ -115,5 +116,26 @@ describe('ageOn', () => {
 
   it('is 0 on the day of birth', () => {
     expect(ageOn('2025-03-01', '2025-03-01')).toBe(0);
+  });
+});
+
+describe('businessDayOf and toShanghaiIso by arithmetic', () => {
+  /** The same instant written by Date: the form the arithmetic must match. */
+  const byDate = (ms: number) => {
+    const local = new Date(ms + 8 * 3600 * 1000).toISOString();
+    const millis = local.slice(19, 23);
+    return { day: local.slice(0, 10), iso: `${local.slice(0, 19)}${millis === '.000' ? '' : millis}+08:00` };
+  };
+
+  it('write every instant, before 1970 too, as Date writes it in Beijing time', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -2_000_000_000_000, max: 4_000_000_000_000 }), (ms) => {
+        expect({ day: businessDayOf(ms), iso: toShanghaiIso(ms) }).toEqual(byDate(ms));
+      }),
+      { numRuns: 5_000 },
+    );
+    for (const ms of [-1, 0, -28_800_000, -28_800_001, Date.parse('2025-03-01T23:59:59.999+08:00'), Date.parse('2024-02-29T00:00:00.001+08:00')]) {
+      expect({ day: businessDayOf(ms), iso: toShanghaiIso(ms) }).toEqual(byDate(ms));
+    }
   });
 });
