@@ -25,7 +25,7 @@ export interface RowsStatement {
   rows: unknown[][];
 }
 
-/** `(?, ?, …)` of one row in `statement`, for the chunks of rows a multi-row statement takes. */
+/** `statement`'s rows as multi-row statements, in chunks under both dialects' parameter limits. */
 export function inChunks(statement: RowsStatement): SingleStatement[] {
   const columns = statement.rows[0]?.length ?? 1;
   return chunked(statement.rows, columns).map((rows) => ({ sql: statement.multi(rows.length), params: rows.flat() }));
@@ -54,8 +54,8 @@ export type UnitOfWork<T> = Generator<Statement[], T, StatementResult[]>;
 /**
  * Statements kept prepared (SQLite) or translated (PostgreSQL) per process, the most recently
  * used of each kind: up to KEPT_STATEMENTS short ones (they repeat), and KEPT_LONG_STATEMENTS
- * long ones — a group's list of rows or keys, whose text changes with the group's size and can
- * hold a megabyte each (a full batch chunk repeats its 1,000-row INSERT).
+ * long ones — a big group's IN lists (a few shapes, see inList) and, on PostgreSQL, multi-row
+ * statements of up to 30,000 parameters.
  */
 const KEPT_SQL_LENGTH = 4_096;
 const KEPT_STATEMENTS = 500;
