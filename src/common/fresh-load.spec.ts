@@ -53,4 +53,21 @@ describe('FreshLoad', () => {
     await expect(loads.run()).resolves.toBeUndefined();
     expect(attempt).toBe(2);
   });
+
+  it('with gatherOneTurn, lets every caller of the turn join the load, which begins on the next turn', async () => {
+    const control = controlledLoad();
+    const loads = new FreshLoad(control.load, true);
+    const calls = [loads.run(), loads.run(), loads.run(), loads.run(), loads.run()];
+    expect(control.started()).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(control.started()).toBe(1);
+    const late = loads.run();
+    control.finishNext();
+    await Promise.all(calls);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(control.started()).toBe(2);
+    control.finishNext();
+    await late;
+    expect(control.started()).toBe(2);
+  });
 });

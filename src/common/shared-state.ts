@@ -18,7 +18,9 @@ const READ = `SELECT c.frozen_at, c.version, (SELECT value FROM counter WHERE na
  */
 @Injectable()
 export class SharedState {
-  private readonly loads = new FreshLoad(() => this.load());
+  // Gathering one turn: a SQLite read is synchronous and would otherwise be over before the next
+  // request arrived (one read per request); so every request read from the sockets in one turn shares it.
+  private readonly loads = new FreshLoad(() => this.load(), true);
   private readonly listeners = new Map<SharedCounter, ((version: number) => void)[]>();
 
   constructor(
@@ -37,10 +39,6 @@ export class SharedState {
   }
 
   private async load(): Promise<void> {
-    // The read waits for the next turn of the event loop, so that every request read from the
-    // sockets in this one shares it (a SQLite read is synchronous and would otherwise be over
-    // before the next request arrived: one read per request). Still a read after each caller's call.
-    await new Promise<void>((resolve) => setImmediate(resolve));
     let row: Record<string, unknown> | undefined;
     try {
       [row] = await this.transactions.select(READ, []);

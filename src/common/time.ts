@@ -39,8 +39,9 @@ export function isoWeekdayOf(day: string): number {
   return weekday === 0 ? 7 : weekday;
 }
 
-/** The instant as ISO 8601 in Beijing time, e.g. `2025-03-01T08:15:00+08:00`. */
-export function toShanghaiIso(ms: number): string {
+/** The instant as ISO 8601 in Beijing time, e.g. `2025-03-01T08:15:00+08:00` (a fraction of a millisecond dropped, as Date does). */
+export function toShanghaiIso(instant: number): string {
+  const ms = Math.trunc(instant);
   const local = ms + SHANGHAI_OFFSET_MS;
   const withinDay = local - Math.floor(local / DAY_MS) * DAY_MS;
   const seconds = Math.floor(withinDay / 1000);

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool } from 'pg';
-import { inChunks, Row, runOnSqlite, SingleStatement, Statement, toPostgres } from './unit-of-work';
+import { asSingles, Row, runOnSqlite, SingleStatement, Statement, toPostgres } from './unit-of-work';
 
 /**
  * The one way to write. On SQLite TypeORM has a single connection, and overlapping
@@ -35,7 +35,7 @@ export class Transactions {
   /** Runs statements inside `manager`'s transaction, in order (many rows a statement: in multi-row chunks). */
   async execute(manager: EntityManager, statements: Statement[]): Promise<void> {
     for (const statement of statements) {
-      for (const single of 'rows' in statement ? inChunks(statement) : [statement]) await this.query(manager, single.sql, single.params);
+      for (const single of asSingles(statement)) await this.query(manager, single.sql, single.params);
     }
   }
 

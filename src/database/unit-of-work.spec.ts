@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { inChunks, inList, insertRows, runOnSqlite, Statement, StatementResult, UnitOfWork } from './unit-of-work';
+import { asSingles, inList, insertRows, runOnSqlite, Statement, StatementResult, UnitOfWork } from './unit-of-work';
 
 function* run(statements: Statement[]): UnitOfWork<StatementResult[]> {
   return yield statements;
@@ -28,7 +28,7 @@ describe('statements over many rows', () => {
 
   it('in multi-row chunks (PostgreSQL, TypeORM): the chunks keep every row, in order, under the parameter limit', () => {
     const rows = Array.from({ length: 7_000 }, (_, i) => [`K${i}`, i, i, i, i]);
-    const chunks = inChunks(insertRows('t', ['a', 'b', 'c', 'd', 'e'], rows));
+    const chunks = asSingles(insertRows('t', ['a', 'b', 'c', 'd', 'e'], rows));
     expect(chunks.map((c) => c.params.length)).toEqual([30_000, 5_000]);
     expect(chunks.flatMap((c) => c.params)).toEqual(rows.flat());
     expect(chunks[1].sql).toBe(`INSERT INTO t (a, b, c, d, e) VALUES ${new Array(1_000).fill('(?, ?, ?, ?, ?)').join(', ')}`);

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Card } from '../cards/card.entity';
 import { hydrate } from '../database/hydrate';
 import { Transactions } from '../database/transactions';
-import { inList, insertRows, Row, RowsStatement, Statement, UnitOfWork } from '../database/unit-of-work';
+import { inList, insertRows, repeated, Row, RowsStatement, Statement, UnitOfWork } from '../database/unit-of-work';
 import { toShanghaiIso } from '../common/time';
 import { ledgerInserts } from '../ledger/ledger-statements';
 import { AuditChange, capacityKey, emptyGroupFacts, FareCounterWrite, fareCountersIn, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, lastLegCounter, OpenLoan, RecentTap, regionOfLastLegCounter } from './tap-group';
@@ -189,7 +189,7 @@ export class TapStore {
     // Conditional on the balance read under the lock: a change count short of the cards means something moved it.
     const balances: RowsStatement = {
       sql: 'UPDATE card SET balance_fen = ? WHERE card_number = ? AND balance_fen = ?',
-      multi: (n) => `UPDATE card SET balance_fen = v.column1 FROM (VALUES ${new Array(n).fill('(CAST(? AS BIGINT), ?, CAST(? AS BIGINT))').join(', ')}) AS v
+      multi: (n) => `UPDATE card SET balance_fen = v.column1 FROM (VALUES ${repeated('(CAST(? AS BIGINT), ?, CAST(? AS BIGINT))', n)}) AS v
                      WHERE card.card_number = v.column2 AND card.balance_fen = v.column3`,
       rows: [...writes.balances].map(([cardNumber, b]) => [b.toFen, cardNumber, b.fromFen]),
     };
@@ -206,7 +206,7 @@ export class TapStore {
     add({
       sql: 'UPDATE journey SET status = ?, fare_fen = ?, exit_venue_code = ?, exit_tap_id = ?, exit_at = ?, distance_km = ?, fare = ? WHERE id = ?',
       multi: (n) => `UPDATE journey SET status = v.column1, fare_fen = v.column2, exit_venue_code = v.column3, exit_tap_id = v.column4, exit_at = v.column5, distance_km = v.column6, fare = v.column7
-                     FROM (VALUES ${new Array(n).fill('(?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION), ?, ?)').join(', ')}) AS v WHERE journey.id = v.column8`,
+                     FROM (VALUES ${repeated('(?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION), ?, ?)', n)}) AS v WHERE journey.id = v.column8`,
       rows: [...writes.closedJourneys].map(([id, j]) => [j.status, j.fareFen, j.exitVenueCode, j.exitTapId, j.exitAt, j.distanceKm, fareJson(j.fare), id]),
     });
     add(insertRows('loan', LOAN_COLUMNS, writes.newLoans.map((l) => [l.cardNumber, l.itemId, l.venueCode, l.borrowedAt, l.returnedAt])));

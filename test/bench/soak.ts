@@ -169,7 +169,7 @@ async function main(): Promise<void> {
         requests: result.requests.total,
         ok: result['2xx'],
         non2xx: result.non2xx,
-        errors: result.errors + result.timeouts,
+        errors: result.errors, // timeouts included, as autocannon counts them
         p50Ms: result.latency.p50,
         p99Ms: result.latency.p99,
         peakRssMb: (server as Server | null)?.peakRssMb ?? NaN,
