@@ -29,12 +29,22 @@ export const benchCardNumber = (index: number) => `B${String(index).padStart(8, 
 /** Even cards are issued in Chengdu (SICHUAN), odd ones in Chongqing. */
 export const benchCardRegion = (index: number): 'SICHUAN' | 'CHONGQING' => (index % 2 === 0 ? 'SICHUAN' : 'CHONGQING');
 
-/** Tuesday 2025-06-03 09:00 in Shanghai: every seeded venue is open from 09:00 to 16:30 except on Mondays. */
-const FIRST_DAY_MS = Date.parse('2025-06-03T09:00:00+08:00');
 const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+/**
+ * 09:00 in Shanghai on the first Tuesday at least a day after the bench starts: every seeded
+ * venue is open from 09:00 to 16:30 except on Mondays. After the start, because the cards and
+ * venues are created at real time: taps dated before a change of their card or venue are judged
+ * as offline uploads, by the audit history (README, "Offline taps"), and a timeline in the past would measure
+ * that rare path on every tap.
+ */
+const FIRST_DAY_MS = ((startMs: number) => {
+  let day = Math.floor((startMs + SHANGHAI_OFFSET_MS) / DAY_MS) + 1;
+  while (new Date(day * DAY_MS).getUTCDay() !== 2) day++;
+  return day * DAY_MS - SHANGHAI_OFFSET_MS + 9 * 3_600_000;
+})(Date.now());
 const ROUND_MS = 120_000;
 const ROUNDS_PER_DAY = (7.5 * 3_600_000) / ROUND_MS;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 /** The virtual instant of a round: two minutes a round, 09:00 to 16:30, skipping Mondays. */
 export function roundStartMs(round: number): number {
