@@ -136,8 +136,7 @@ export class GroupWriter {
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        const outputs = await runOnPostgres(client, unit(items));
+        const outputs = await runOnPostgres(client, unit(items), true);
         await client.query('COMMIT');
         return outputs;
       } catch (error) {
