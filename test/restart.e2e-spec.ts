@@ -70,6 +70,15 @@ describe('a fresh start and a restart', () => {
     });
   });
 
+  const sqliteOnly = process.env.DATABASE_URL ? it.skip : it;
+  sqliteOnly('keeps its SQLite file in WAL mode with a synced commit, so an acknowledged tap survives a power cut', async () => {
+    const t = await start();
+    const dataSource = t.app.get(DataSource);
+    expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    // 2 is FULL: the WAL is synced at every commit (NORMAL, 1, syncs only at checkpoints).
+    expect(await dataSource.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+  });
+
   it('looks a venue up again rather than declining it when the copy lacks it', async () => {
     const t = await start();
     await t.http.put('/sim/clock').set(ADMIN).send({ now: '2025-03-04T10:00:00+08:00' }).expect(200);

@@ -64,7 +64,10 @@ export function buildDataSourceOptions(database: AppConfig['database']): DataSou
     enableWAL: database.path !== ':memory:',
     prepareDatabase: (db: { pragma: (source: string) => unknown }) => {
       db.pragma('busy_timeout = 5000');
-      db.pragma('synchronous = NORMAL');
+      // FULL: every commit syncs the WAL, so an acknowledged tap survives a power cut, not only a
+      // crash of the process (NORMAL's promise). Group commit pays one sync a group: the bench
+      // measured no difference in taps, batches or the paced p99.
+      db.pragma('synchronous = FULL');
     },
   };
 }
