@@ -3,22 +3,38 @@ import { Pool, PoolClient } from 'pg';
 import { insertRows, runOnPostgres, runOnSqlite, Statement, StatementResult, UnitOfWork } from '../src/database/unit-of-work';
 
 /**
- * The unit-of-work runner on the suite's database: on PostgreSQL a step of several statements
- * goes as one simple-protocol query with its values written as literals, so every value must
- * come back exactly as bound parameters bring it, and a failing statement must fail the step.
+ * The unit-of-work runner on the suite's database. On PostgreSQL a step can go as one
+ * simple-protocol query with its values written as literals (the tap path) or statement by
+ * statement with bound parameters (everything else): both must write and answer the same, and a
+ * failing statement must fail the step.
  */
 const AWKWARD = [
-  "it's", 'back\\slash', "\\' or '1'='1", '$1 and ? and $$', '川渝 一卡通 🚇', 'line\nbreak\ttab', '', 'E\'x\'', '--', '/* c */',
+  "it's", 'back\\slash', "\\' or '1'='1", '$1 and ? and $$', '川渝 一卡通 🚇', 'line\nbreak\ttab', '', "E'x'", '--', '/* c */', '; SELECT 1',
 ];
 const postgres = !!process.env.DATABASE_URL;
+const COLUMNS = ['id', 'label', 'amount', 'ratio', 'flag'];
 
-/** A database of the suite's kind with a table `t`, and a way to run units of work on it in a transaction. */
-async function openDatabase(): Promise<{ run<T>(work: UnitOfWork<T>): Promise<T>; roundTrips(): number; close(): Promise<void> }> {
+interface Database {
+  /** Runs `work` in a transaction of its own; on PostgreSQL with literals or bound parameters. */
+  run<T>(work: UnitOfWork<T>, literals?: boolean): Promise<T>;
+  /** Queries sent to PostgreSQL so far (0 on SQLite). */
+  roundTrips(): number;
+  /** Runs raw SQL outside any unit (PostgreSQL only). */
+  raw(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+async function openDatabase(): Promise<Database> {
   const create = 'CREATE TEMP TABLE t (id INTEGER PRIMARY KEY, label TEXT, amount BIGINT, ratio DOUBLE PRECISION, flag BOOLEAN)';
   if (!postgres) {
     const db = new BetterSqlite3(':memory:');
     db.exec(create);
-    return { run: async (work) => db.transaction(() => runOnSqlite(db, work))(), roundTrips: () => 0, close: async () => void db.close() };
+    return {
+      run: async (work) => db.transaction(() => runOnSqlite(db, work))(),
+      roundTrips: () => 0,
+      raw: async () => undefined,
+      close: async () => void db.close(),
+    };
   }
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
   const client: PoolClient = await pool.connect();
@@ -30,10 +46,9 @@ async function openDatabase(): Promise<{ run<T>(work: UnitOfWork<T>): Promise<T>
     return query(...args);
   };
   return {
-    roundTrips: () => queries,
-    async run(work) {
+    async run(work, literals = true) {
       try {
-        const output = await runOnPostgres(client, work, true);
+        const output = await runOnPostgres(client, work, { begin: true, literals });
         await client.query('COMMIT');
         return output;
       } catch (error) {
@@ -41,6 +56,8 @@ async function openDatabase(): Promise<{ run<T>(work: UnitOfWork<T>): Promise<T>
         throw error;
       }
     },
+    roundTrips: () => queries,
+    raw: (sql) => client.query(sql),
     async close() {
       client.release();
       await pool.end();
@@ -52,62 +69,109 @@ function* steps(statements: Statement[]): Generator<Statement[], StatementResult
   return yield statements;
 }
 
+const clear = (database: Database) => database.run(steps([{ sql: 'DELETE FROM t WHERE id > ?', params: [0] }]));
+
+/** Writes the awkward rows in one step with an UPDATE and two reads after them; answers the four results. */
+function writeAndRead(database: Database, firstId: number, literals: boolean) {
+  const rows = AWKWARD.map((label, i) => [firstId + i, label, 9_007_199_254_740_991 - i, i / 7, i % 2 === 0]);
+  return database.run(
+    steps([
+      insertRows('t', COLUMNS, rows),
+      { sql: 'UPDATE t SET amount = amount + ? WHERE id = ? AND label = ?', params: [1, firstId, "it's"] },
+      { sql: 'SELECT id, label, amount, ratio, flag FROM t WHERE id >= ? AND id < ? ORDER BY id', params: [firstId, firstId + AWKWARD.length] },
+      { sql: 'SELECT id FROM t WHERE label = ?', params: ["nobody's"] },
+    ]),
+    literals,
+  );
+}
+
+/** A row read back, its values in one form on both databases (BIGINT is text on PostgreSQL, booleans 0/1 on SQLite). */
+const plain = (row: Record<string, unknown>) => [Number(row.id), row.label, String(row.amount), Number(row.ratio), Boolean(row.flag)];
+
 describe('units of work on the suite database', () => {
-  let database: Awaited<ReturnType<typeof openDatabase>>;
+  let database: Database;
   beforeAll(async () => (database = await openDatabase()));
   afterAll(() => database.close());
+  beforeEach(() => clear(database));
 
-  it('writes and reads back every value of a step exactly, in order, with each statement its own result', async () => {
-    const rows = AWKWARD.map((label, i) => [i + 1, label, 9_007_199_254_740_991 - i, i / 7, i % 2 === 0]);
+  it('writes and reads back every value of a step exactly, each statement with its own result, the same with literals and bound', async () => {
     const before = database.roundTrips();
-    const [inserted, updated, read, empty] = await database.run(
-      steps([
-        insertRows('t', ['id', 'label', 'amount', 'ratio', 'flag'], rows),
-        { sql: 'UPDATE t SET amount = amount + ? WHERE id = ? AND label = ?', params: [1, 1, "it's"] },
-        { sql: 'SELECT id, label, amount, ratio, flag FROM t WHERE id >= ? ORDER BY id', params: [1] },
-        { sql: 'SELECT id FROM t WHERE label = ?', params: ["nobody's"] },
-      ]),
-    );
-    // On PostgreSQL: BEGIN and the four statements in one round trip, then COMMIT.
+    const [inserted, updated, read, empty] = await writeAndRead(database, 1, true);
+    // On PostgreSQL with literals: BEGIN and the four statements in one round trip, then COMMIT.
     if (postgres) expect(database.roundTrips() - before).toBe(2);
     expect(inserted.changes).toBe(AWKWARD.length);
     expect(updated.changes).toBe(1);
     expect(empty.rows).toEqual([]);
     expect(read.rows.map((r) => r.label)).toEqual(AWKWARD);
-    expect(read.rows.map((r) => Number(r.id))).toEqual(AWKWARD.map((_, i) => i + 1));
-    // BIGINT comes back as text on PostgreSQL and as a number on SQLite: compare its digits.
     expect(String(read.rows[0].amount)).toBe('9007199254740992');
-    expect(read.rows.slice(1).map((r) => String(r.amount))).toEqual(rows.slice(1).map((r) => String(r[2])));
-    expect(read.rows.map((r) => Number(r.ratio))).toEqual(rows.map((r) => r[3]));
-    expect(read.rows.map((r) => Boolean(r.flag))).toEqual(rows.map((r) => r[4]));
+
+    const bound = await writeAndRead(database, 101, false);
+    expect(bound[0].changes).toBe(AWKWARD.length);
+    expect(bound[2].rows.map(plain)).toEqual(read.rows.map((row) => plain({ ...row, id: Number(row.id) + 100 })));
   });
 
-  it('binds a value that has no literal (a NUL character) and still runs the step in order', async () => {
-    const [, read] = await database.run(
+  it('keeps the quoting right with standard_conforming_strings off', async () => {
+    await database.raw('SET standard_conforming_strings = off');
+    try {
+      const [, , read] = await writeAndRead(database, 1, true);
+      expect(read.rows.map((r) => r.label)).toEqual(AWKWARD);
+    } finally {
+      await database.raw('SET standard_conforming_strings = on');
+    }
+  });
+
+  it('answers a statement split into chunks as one, between the statements around it', async () => {
+    const rows = Array.from({ length: 7_000 }, (_, i) => [1_000 + i, `row ${i}`, i, i / 2, i % 3 === 0]);
+    const [before, inserted, counted] = await database.run(
       steps([
-        { sql: 'UPDATE t SET label = ? WHERE id = ?', params: ['a\u0000b', 1] },
-        { sql: 'SELECT id FROM t WHERE id = ?', params: [1] },
+        { sql: 'SELECT COUNT(*) AS n FROM t', params: [] },
+        insertRows('t', COLUMNS, rows),
+        { sql: 'SELECT COUNT(*) AS n, SUM(amount) AS total FROM t WHERE flag = ?', params: [true] },
       ]),
-    ).catch((error: Error) => {
-      // PostgreSQL text cannot hold NUL: the bound statement is refused, as it always was.
-      if (!postgres) throw error;
-      expect(String(error.message)).toMatch(/0x00|invalid byte sequence/);
-      return [null, { rows: [{ id: 1 }], changes: 0 }] as const;
-    });
-    expect(Number(read.rows[0].id)).toBe(1);
+    );
+    expect(Number(before.rows[0].n)).toBe(0);
+    expect(inserted.changes).toBe(7_000);
+    expect(Number(counted.rows[0].n)).toBe(Math.ceil(7_000 / 3));
+    expect(Number(counted.rows[0].total)).toBe(rows.filter((r) => r[4]).reduce((sum, r) => sum + (r[2] as number), 0));
+  });
+
+  it('binds a step whose value has no literal, in order, with the same answers', async () => {
+    const [inserted, read] = await database.run(
+      steps([
+        insertRows('t', COLUMNS, [
+          [1, "it's", 1, 1.5, true],
+          [2, 'far', 2, Infinity, false],
+        ]),
+        { sql: 'SELECT id, ratio FROM t ORDER BY id', params: [] },
+      ]),
+    );
+    expect(inserted.changes).toBe(2);
+    // SQLite keeps Infinity as a REAL; PostgreSQL answers DOUBLE PRECISION as a number.
+    expect(read.rows.map((r) => [Number(r.id), Number(r.ratio)])).toEqual([
+      [1, 1.5],
+      [2, Infinity],
+    ]);
   });
 
   it('fails the whole step at the statement that fails, and the transaction writes nothing', async () => {
+    // The error may come from another realm (a native module's class): match its message, not its prototype.
     await expect(
       database.run(
         steps([
-          { sql: 'INSERT INTO t (id, label) VALUES (?, ?)', params: [100, 'kept?'] },
-          { sql: 'INSERT INTO t (id, label) VALUES (?, ?)', params: [1, 'taken id'] },
+          { sql: 'INSERT INTO t (id, label) VALUES (?, ?)', params: [100, 'first?'] },
+          { sql: 'INSERT INTO t (id, label) VALUES (?, ?)', params: [100, 'the same id'] },
           { sql: 'INSERT INTO t (id, label) VALUES (?, ?)', params: [101, 'after'] },
         ]),
       ),
-    ).rejects.toThrow(/unique|duplicate/i);
-    const [left] = await database.run(steps([{ sql: 'SELECT id FROM t WHERE id >= ?', params: [100] }]));
+    ).rejects.toHaveProperty('message', expect.stringMatching(/unique|duplicate/i));
+    const [left] = await database.run(steps([{ sql: 'SELECT id FROM t', params: [] }]));
     expect(left.rows).toEqual([]);
+  });
+
+  it('refuses a statement whose text holds two, rather than give its answers to the wrong statements', async () => {
+    await expect(database.run(steps([{ sql: 'SELECT 1 AS a; SELECT 2 AS b', params: [] }]))).rejects.toHaveProperty(
+      'message',
+      expect.stringMatching(postgres ? /a step of 1 statements got 2 answers/ : /more than one statement/),
+    );
   });
 });

@@ -22,6 +22,8 @@ const ATTEMPTS = 3;
 interface Queue {
   pending: Pending<never, unknown>[];
   flushing: number;
+  /** PostgreSQL: whether the unit's values may go as literals (runOnPostgres). */
+  literals: boolean;
 }
 
 /**
@@ -46,21 +48,30 @@ export class GroupWriter {
 
   constructor(private readonly transactions: Transactions) {}
 
-  /** One unit of work in a transaction of its own (on SQLite, in its turn of the one write queue). */
+  /**
+   * One unit of work in a transaction of its own (on SQLite, in its turn of the one write queue).
+   * Its values are always bound on PostgreSQL: these units (snapshots) carry whole tables, card
+   * holders included, which must not reach the server's log of a failed statement.
+   */
   async run<T>(unit: () => UnitOfWork<T>): Promise<T> {
-    const [output] = await this.submit([null], function* () {
-      return [yield* unit()];
-    });
+    const [output] = await this.submit(
+      [null],
+      function* () {
+        return [yield* unit()];
+      },
+      { literals: false },
+    );
     return output;
   }
 
-  submit<I, O>(items: I[], unit: GroupUnit<I, O>): Promise<O[]> {
+  /** Group commit of `items` (see the class); on PostgreSQL the unit's values go as literals unless `literals` is false. */
+  submit<I, O>(items: I[], unit: GroupUnit<I, O>, { literals = true }: { literals?: boolean } = {}): Promise<O[]> {
     if (items.length === 0) return Promise.resolve([]);
     return new Promise<O[]>((resolve, reject) => {
       const key = unit as unknown as GroupUnit<never, unknown>;
       let queue = this.queues.get(key);
       if (!queue) {
-        queue = { pending: [], flushing: 0 };
+        queue = { pending: [], flushing: 0, literals };
         this.queues.set(key, queue);
       }
       queue.pending.push({ items, resolve, reject } as unknown as Pending<never, unknown>);
@@ -94,7 +105,7 @@ export class GroupWriter {
   private async flush(unit: GroupUnit<never, unknown>, queue: Queue): Promise<void> {
     let taken: Pending<never, unknown>[] = [];
     // SQLite takes the group when its turn in the write queue comes, so that it holds everything that queued meanwhile.
-    const grouped = this.write(unit, () => (taken = take(queue)));
+    const grouped = this.write(unit, queue, () => (taken = take(queue)));
     let outputs: unknown[];
     try {
       outputs = await grouped;
@@ -102,7 +113,7 @@ export class GroupWriter {
       if (taken.length === 1) return taken[0].reject(error);
       for (const p of taken) {
         try {
-          answer([p], await this.write(unit, () => [p]));
+          answer([p], await this.write(unit, queue, () => [p]));
         } catch (alone) {
           p.reject(alone);
         }
@@ -114,11 +125,11 @@ export class GroupWriter {
   }
 
   /** One group's transaction, over the submissions `group()` names when the write's turn comes. */
-  private async write(unit: GroupUnit<never, unknown>, group: () => Pending<never, unknown>[]): Promise<unknown[]> {
+  private async write(unit: GroupUnit<never, unknown>, queue: Queue, group: () => Pending<never, unknown>[]): Promise<unknown[]> {
     const items = () => group().flatMap((p) => p.items);
     if (this.transactions.isPostgres) {
       const all = items();
-      return all.length === 0 ? [] : this.onPostgres(all, unit);
+      return all.length === 0 ? [] : this.onPostgres(all, unit, queue.literals);
     }
     return this.transactions.exclusive(() => {
       const all = items();
@@ -131,12 +142,12 @@ export class GroupWriter {
     return db.transaction(() => runOnSqlite(db, unit(items)))();
   }
 
-  private async onPostgres<I, O>(items: I[], unit: GroupUnit<I, O>): Promise<O[]> {
+  private async onPostgres<I, O>(items: I[], unit: GroupUnit<I, O>, literals: boolean): Promise<O[]> {
     const pool = this.transactions.postgresPool();
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       try {
-        const outputs = await runOnPostgres(client, unit(items), true);
+        const outputs = await runOnPostgres(client, unit(items), { begin: true, literals });
         await client.query('COMMIT');
         return outputs;
       } catch (error) {

@@ -16,8 +16,8 @@ export interface SingleStatement {
  * row's parameters, `multi(n)` the same for n rows at once. Inside a unit of work SQLite runs
  * `sql` once per row — prepared once, and with no round trip to save, one row at a time is what
  * SQLite does fastest (an UPDATE … FROM (VALUES …) costs it 10× a plain UPDATE a row). PostgreSQL,
- * and any statement sent through TypeORM, runs `multi(n)` on chunks of rows: a round trip each.
- * The rows are answered in order and the changes summed, as one statement's.
+ * and any statement sent through TypeORM, runs `multi(n)` on chunks of rows (see asSingles). The
+ * rows are answered in order and the changes summed, as one statement's.
  */
 export interface RowsStatement {
   sql: string;
@@ -25,7 +25,7 @@ export interface RowsStatement {
   rows: unknown[][];
 }
 
-/** A statement as the single statements a round trip each sends: many rows in multi-row chunks under both dialects' parameter limits. */
+/** A statement as single statements: many rows in multi-row chunks under both dialects' parameter limits. */
 export function asSingles(statement: Statement): SingleStatement[] {
   if (!('rows' in statement)) return [statement];
   const columns = statement.rows[0]?.length ?? 1;
@@ -97,16 +97,21 @@ class StatementCache<T> {
   }
 }
 
-const postgresText = new StatementCache<string>();
-/** `?` → `$n` (no statement of ours has a `?` inside a literal). */
-export function toPostgres(sql: string): string {
-  let text = postgresText.get(sql);
-  if (text === undefined) {
-    let n = 0;
-    text = sql.replace(/\?/g, () => `$${++n}`);
-    postgresText.set(sql, text);
+/** A statement's text cut at its `?` placeholders, kept per text (no statement of ours has a `?` inside a literal). */
+const statementParts = new StatementCache<{ parts: string[]; numbered: string }>();
+function partsOf(sql: string): { parts: string[]; numbered: string } {
+  let entry = statementParts.get(sql);
+  if (entry === undefined) {
+    const parts = sql.split('?');
+    entry = { parts, numbered: parts.reduce((text, part, i) => `${text}$${i}${part}`) };
+    statementParts.set(sql, entry);
   }
-  return text;
+  return entry;
+}
+
+/** `?` → `$n`, PostgreSQL's placeholders. */
+export function toPostgres(sql: string): string {
+  return partsOf(sql).numbered;
 }
 
 /** Runs a unit of work synchronously on a better-sqlite3 connection (the caller holds the transaction). */
@@ -160,44 +165,46 @@ function addRows(rows: Row[], columns: string[], values: unknown[][]): void {
 }
 
 /**
- * Runs a unit of work on a PostgreSQL connection, inside a transaction that `begin` opens (the
- * caller commits or rolls it back) or one the caller holds.
+ * Runs a unit of work on a PostgreSQL connection, inside a transaction that `options.begin` opens
+ * (the caller commits or rolls it back) or one the caller holds.
  *
- * Round trips are what a tap group costs here, so the statements of one step (which the unit
- * yields together, and which PostgreSQL runs in order) go as one simple-protocol query, their
- * values written as literals (see toLiteral), and `begin`'s BEGIN goes with the first step: a
- * metro group's reads are one round trip instead of six, its writes one instead of seven. A
- * step of one statement, or with a value that has no literal here, runs statement by statement
- * with bound parameters, as before. Either way the statements run in order, and the first that
- * fails fails the step and aborts the transaction.
+ * Round trips are what a group of taps costs here. With `options.literals`, the statements of one
+ * step (which the unit yields together, and which PostgreSQL runs in order) go as one
+ * simple-protocol query with their values written as literals (see toLiteral), and the BEGIN goes
+ * with the first step: a group of the bench's traffic takes 4 round trips instead of 12. Without
+ * it, or when a value of the step has no literal, the step's statements are sent one by one with
+ * bound parameters. Either way the first statement that fails fails the step and aborts the
+ * transaction. Literals are for units whose values are tap facts: PostgreSQL logs the text of a
+ * failed statement, and with literals that text holds the values (a snapshot's card holders must
+ * not land in the server log).
  */
-export async function runOnPostgres<T>(client: PoolClient, work: UnitOfWork<T>, begin = false): Promise<T> {
-  let pendingBegin = begin;
+export async function runOnPostgres<T>(client: PoolClient, work: UnitOfWork<T>, options: { begin?: boolean; literals?: boolean } = {}): Promise<T> {
+  let begin = options.begin ? 'BEGIN' : null;
   let step = work.next();
   while (!step.done) {
     const singles = step.value.map(asSingles);
+    const owners = singles.flatMap((list, index) => list.map(() => index));
+    const text = options.literals ? simpleQuery(singles.flat()) : null;
+    const answers: { rows: Row[]; rowCount: number | null }[] = [];
+    if (text !== null && text !== '') {
+      const answered = await client.query<Row>(begin ? `${begin}; ${text}` : text);
+      answers.push(...((Array.isArray(answered) ? answered : [answered]) as typeof answers).slice(begin ? 1 : 0));
+      // One answer a statement; anything else (a `;` inside a statement's text) would shift the answers onto the wrong statements.
+      if (answers.length !== owners.length) throw new Error(`a step of ${owners.length} statements got ${answers.length} answers`);
+    } else {
+      if (begin) await client.query(begin);
+      for (const single of singles.flat()) answers.push(await client.query<Row>(toPostgres(single.sql), single.params));
+    }
+    begin = null;
     const results: StatementResult[] = singles.map(() => ({ rows: [], changes: 0 }));
-    const add = (index: number, answer: { rows: Row[]; rowCount: number | null }) => {
-      const result = results[index];
+    answers.forEach((answer, i) => {
+      const result = results[owners[i]];
       result.rows = result.rows.length === 0 ? answer.rows : result.rows.concat(answer.rows);
       result.changes += answer.rowCount ?? 0;
-    };
-    const owners = singles.flatMap((list, index) => list.map(() => index));
-    const text = owners.length + (pendingBegin ? 1 : 0) > 1 ? simpleQuery(singles.flat()) : null;
-    if (text !== null) {
-      const answers = await client.query<Row>(pendingBegin ? `BEGIN; ${text}` : text);
-      const list = (Array.isArray(answers) ? answers : [answers]) as { rows: Row[]; rowCount: number | null }[];
-      list.slice(pendingBegin ? 1 : 0).forEach((answer, i) => add(owners[i], answer));
-    } else {
-      if (pendingBegin) await client.query('BEGIN');
-      for (const [index, list] of singles.entries()) {
-        for (const single of list) add(index, await client.query<Row>(toPostgres(single.sql), single.params));
-      }
-    }
-    pendingBegin = false;
+    });
     step = work.next(results);
   }
-  if (pendingBegin) await client.query('BEGIN');
+  if (begin) await client.query(begin);
   return step.value;
 }
 
@@ -205,22 +212,24 @@ export async function runOnPostgres<T>(client: PoolClient, work: UnitOfWork<T>, 
 function simpleQuery(statements: SingleStatement[]): string | null {
   const texts: string[] = [];
   for (const statement of statements) {
-    const literals: string[] = [];
-    for (const value of statement.params) {
-      const literal = toLiteral(value);
+    const { parts } = partsOf(statement.sql);
+    if (parts.length - 1 !== statement.params.length) throw new Error(`a statement with ${parts.length - 1} placeholders got ${statement.params.length} values`);
+    let text = parts[0];
+    for (let i = 0; i < statement.params.length; i++) {
+      const literal = toLiteral(statement.params[i]);
       if (literal === null) return null;
-      literals.push(literal);
+      text += literal + parts[i + 1];
     }
-    let n = 0;
-    texts.push(statement.sql.replace(/\?/g, () => literals[n++]));
+    texts.push(text);
   }
   return texts.join(';\n');
 }
 
 /**
- * A value as an SQL literal of unknown type, which PostgreSQL types from its context exactly as
- * it types an untyped bound parameter (node-postgres binds every value as text): NULL, or the
- * value's text quoted as the driver's escapeLiteral quotes it (see quoted). Only strings, finite numbers, bigints and
+ * A value as an SQL literal of unknown type, which PostgreSQL types from its context as it types
+ * an untyped bound parameter (node-postgres binds every value as text; a literal is also accepted
+ * where a parameter's type could not be determined): NULL, or the value's text quoted as the
+ * driver's escapeLiteral quotes it (see quoted). Only strings, finite numbers, bigints and
  * booleans have one; a string with a NUL character has none (the protocol ends the query text
  * there), and neither has anything else, so those steps are bound instead.
  */
@@ -283,8 +292,7 @@ export function placeholders(n: number): string {
 /**
  * An IN list's `?, ?, …` and its keys, padded to the next power of two by repeating the last key
  * (the same rows match): a group's lists then take a handful of shapes, and their statements stay
- * prepared on SQLite (translated once on PostgreSQL, which parses its unnamed statements each time)
- * instead of being prepared again for every group size.
+ * prepared on SQLite instead of being prepared again for every group size.
  */
 export function inList(keys: readonly unknown[]): { sql: string; params: unknown[] } {
   let size = 1;

@@ -93,7 +93,7 @@ export class TapStore {
     if (capacityKeys.length > 0) {
       const pairs = capacityKeys.flatMap((key) => key.split('|'));
       statements.push(
-        { sql: `INSERT INTO capacity_usage (venue_code, business_day, entries) VALUES ${capacityKeys.map(() => '(?, ?, 0)').join(', ')} ON CONFLICT DO NOTHING`, params: pairs },
+        { sql: `INSERT INTO capacity_usage (venue_code, business_day, entries) VALUES ${repeated('(?, ?, 0)', capacityKeys.length)} ON CONFLICT DO NOTHING`, params: pairs },
         {
           sql: `SELECT venue_code, business_day, entries FROM capacity_usage WHERE ${capacityKeys.map(() => '(venue_code = ? AND business_day = ?)').join(' OR ')} ORDER BY venue_code, business_day${this.forUpdate}`,
           params: pairs,

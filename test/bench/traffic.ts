@@ -32,7 +32,7 @@ export const benchCardRegion = (index: number): 'SICHUAN' | 'CHONGQING' => (inde
 const DAY_MS = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 /**
- * 09:00 in Shanghai on the first Tuesday at least a day after the bench starts: every seeded
+ * 09:00 in Shanghai on the first Tuesday after the bench's day (Beijing time): every seeded
  * venue is open from 09:00 to 16:30 except on Mondays. After the start, because the cards and
  * venues are created at real time: taps dated before a change of their card or venue are judged
  * as offline uploads, by the audit history (README, "Offline taps"), and a timeline in the past would measure
