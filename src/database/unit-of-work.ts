@@ -172,8 +172,8 @@ function addRows(rows: Row[], columns: string[], values: unknown[][]): void {
  * step (which the unit yields together, and which PostgreSQL runs in order) go as one
  * simple-protocol query with their values written as literals (see toLiteral), and the BEGIN goes
  * with the first step: a group of the bench's traffic takes 4 round trips instead of 12. Without
- * it, or when a value of the step has no literal, the step's statements are sent one by one with
- * bound parameters. Either way the first statement that fails fails the step and aborts the
+ * it, when a value of the step has no literal, or when the step is big (MAX_LITERAL_STEP), the
+ * step's statements are sent one by one with bound parameters. Either way the first statement that fails fails the step and aborts the
  * transaction. Literals are for units whose values are tap facts: PostgreSQL logs the text of a
  * failed statement, and with literals that text holds the values (a snapshot's card holders must
  * not land in the server log).
@@ -208,9 +208,17 @@ export async function runOnPostgres<T>(client: PoolClient, work: UnitOfWork<T>, 
   return step.value;
 }
 
-/** The statements as one simple-protocol query text, values as literals; null when a value has none. */
+/**
+ * Above this size a step's values are bound instead: a batch's journal rows (about 1 MB of text a
+ * chunk) ran at 6,227 and 6,733 taps/s as literals and 7,491 and 7,116 bound, with about 25 MB
+ * less peak RSS; the round trip saved is nothing beside a step that size.
+ */
+const MAX_LITERAL_STEP = 256 * 1024;
+
+/** The statements as one simple-protocol query text, values as literals; null when a value has none or the text would pass MAX_LITERAL_STEP. */
 function simpleQuery(statements: SingleStatement[]): string | null {
   const texts: string[] = [];
+  let length = 0;
   for (const statement of statements) {
     const { parts } = partsOf(statement.sql);
     if (parts.length - 1 !== statement.params.length) throw new Error(`a statement with ${parts.length - 1} placeholders got ${statement.params.length} values`);
@@ -220,6 +228,8 @@ function simpleQuery(statements: SingleStatement[]): string | null {
       if (literal === null) return null;
       text += literal + parts[i + 1];
     }
+    length += text.length;
+    if (length > MAX_LITERAL_STEP) return null;
     texts.push(text);
   }
   return texts.join(';\n');
