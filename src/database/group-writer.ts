@@ -74,6 +74,8 @@ export class GroupWriter {
         queue = { pending: [], flushing: 0, literals };
         this.queues.set(key, queue);
       }
+      // A unit has one mode: its queue's, fixed when the queue was made.
+      if (queue.literals !== literals) throw new Error('a unit of work was submitted both with and without literals');
       queue.pending.push({ items, resolve, reject } as unknown as Pending<never, unknown>);
       this.schedule(key, queue);
     });

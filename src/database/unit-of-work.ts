@@ -53,7 +53,7 @@ export interface StatementResult {
 export type UnitOfWork<T> = Generator<Statement[], T, StatementResult[]>;
 
 /**
- * Statements kept prepared (SQLite) or translated (PostgreSQL) per process, the most recently
+ * Statements kept prepared (SQLite) or cut at their placeholders (PostgreSQL) per process, the most recently
  * used of each kind: up to KEPT_STATEMENTS short ones (they repeat), and KEPT_LONG_STATEMENTS
  * long ones — a big group's IN lists (a few shapes, see inList) and, on PostgreSQL, multi-row
  * statements of up to 30,000 parameters.
@@ -103,7 +103,8 @@ function partsOf(sql: string): { parts: string[]; numbered: string } {
   let entry = statementParts.get(sql);
   if (entry === undefined) {
     const parts = sql.split('?');
-    entry = { parts, numbered: parts.reduce((text, part, i) => `${text}$${i}${part}`) };
+    // Joined, not concatenated piece by piece: a cached text stays one flat string, not a rope of two pieces a placeholder.
+    entry = { parts, numbered: parts.map((part, i) => (i === 0 ? part : `$${i}${part}`)).join('') };
     statementParts.set(sql, entry);
   }
   return entry;
@@ -166,12 +167,14 @@ function addRows(rows: Row[], columns: string[], values: unknown[][]): void {
 
 /**
  * Runs a unit of work on a PostgreSQL connection, inside a transaction that `options.begin` opens
- * (the caller commits or rolls it back) or one the caller holds.
+ * (the caller commits or rolls it back) or one the caller holds: a transaction is required, as a
+ * step's answers are checked after its statements ran.
  *
  * Round trips are what a group of taps costs here. With `options.literals`, the statements of one
  * step (which the unit yields together, and which PostgreSQL runs in order) go as one
  * simple-protocol query with their values written as literals (see toLiteral), and the BEGIN goes
- * with the first step: a group of the bench's traffic takes 4 round trips instead of 12. Without
+ * with the first step when that step goes so: a group of the bench's traffic takes 4 round trips
+ * instead of 12. Without
  * it, when a value of the step has no literal, or when the step is big (MAX_LITERAL_STEP), the
  * step's statements are sent one by one with bound parameters. Either way the first statement that fails fails the step and aborts the
  * transaction. Literals are for units whose values are tap facts: PostgreSQL logs the text of a
@@ -213,7 +216,7 @@ export async function runOnPostgres<T>(client: PoolClient, work: UnitOfWork<T>, 
  * chunk) ran at 6,227 and 6,733 taps/s as literals and 7,491 and 7,116 bound, with about 25 MB
  * less peak RSS; the round trip saved is nothing beside a step that size.
  */
-const MAX_LITERAL_STEP = 256 * 1024;
+const MAX_LITERAL_STEP = 256 * 1024; // characters
 
 /** The statements as one simple-protocol query text, values as literals; null when a value has none or the text would pass MAX_LITERAL_STEP. */
 function simpleQuery(statements: SingleStatement[]): string | null {
@@ -225,7 +228,7 @@ function simpleQuery(statements: SingleStatement[]): string | null {
     let text = parts[0];
     for (let i = 0; i < statement.params.length; i++) {
       const literal = toLiteral(statement.params[i]);
-      if (literal === null) return null;
+      if (literal === null || length + text.length > MAX_LITERAL_STEP) return null;
       text += literal + parts[i + 1];
     }
     length += text.length;
