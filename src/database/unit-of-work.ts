@@ -174,12 +174,11 @@ function addRows(rows: Row[], columns: string[], values: unknown[][]): void {
  * step (which the unit yields together, and which PostgreSQL runs in order) go as one
  * simple-protocol query with their values written as literals (see toLiteral), and the BEGIN goes
  * with the first step when that step goes so: a group of the bench's traffic takes 4 round trips
- * instead of 12. Without
- * it, when a value of the step has no literal, or when the step is big (MAX_LITERAL_STEP), the
- * step's statements are sent one by one with bound parameters. Either way the first statement that fails fails the step and aborts the
- * transaction. Literals are for units whose values are tap facts: PostgreSQL logs the text of a
- * failed statement, and with literals that text holds the values (a snapshot's card holders must
- * not land in the server log).
+ * instead of 12. Without literals, when a value of the step has none, or when the step is big
+ * (MAX_LITERAL_STEP), the step's statements are sent one by one with bound parameters. Either way
+ * the first statement that fails fails the step and aborts the transaction. Literals are for units
+ * whose values are tap facts: PostgreSQL logs the text of a failed statement, and with literals
+ * that text holds the values (a snapshot's card holders must not land in the server log).
  */
 export async function runOnPostgres<T>(client: PoolClient, work: UnitOfWork<T>, options: { begin?: boolean; literals?: boolean } = {}): Promise<T> {
   let begin = options.begin ? 'BEGIN' : null;
@@ -187,9 +186,10 @@ export async function runOnPostgres<T>(client: PoolClient, work: UnitOfWork<T>, 
   while (!step.done) {
     const singles = step.value.map(asSingles);
     const owners = singles.flatMap((list, index) => list.map(() => index));
+    // Null (bound) or '' (a step of no statements) sends the statements one by one: none, or only the BEGIN.
     const text = options.literals ? simpleQuery(singles.flat()) : null;
     const answers: { rows: Row[]; rowCount: number | null }[] = [];
-    if (text !== null && text !== '') {
+    if (text) {
       const answered = await client.query<Row>(begin ? `${begin}; ${text}` : text);
       answers.push(...((Array.isArray(answered) ? answered : [answered]) as typeof answers).slice(begin ? 1 : 0));
       // One answer a statement; anything else (a `;` inside a statement's text) would shift the answers onto the wrong statements.
