@@ -6,7 +6,7 @@ const COLUMNS = [
   'valid_until', 'transport_enabled', 'concession', 'balance_fen', 'hotlist_version', 'replaced_by', 'created_at', 'updated_at',
 ];
 
-/** Many new cards at once (the import): one INSERT statement over all their rows, sent in multi-row chunks. */
+/** Many new cards at once (the import): one INSERT statement over all their rows. */
 export function cardInserts(cards: Card[]): Statement[] {
   if (cards.length === 0) return [];
   return [

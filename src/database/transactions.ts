@@ -4,7 +4,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool } from 'pg';
-import { asSingles, Row, runOnSqlite, SingleStatement, Statement, toPostgres } from './unit-of-work';
+import { asSingle, Row, runOnSqlite, SingleStatement, Statement, StatementResult, toPostgres } from './unit-of-work';
 
 /**
  * The one way to write. On SQLite TypeORM has a single connection, and overlapping
@@ -32,10 +32,18 @@ export class Transactions {
     return result;
   }
 
-  /** Runs statements inside `manager`'s transaction, in order (many rows a statement: in multi-row chunks). */
+  /**
+   * Runs statements inside `manager`'s transaction, in order, as a unit of work runs them: on
+   * PostgreSQL one query a statement (many rows in one, see RowsStatement); on SQLite prepared,
+   * on the one connection, whose open transaction is `manager`'s (write transactions run one at a
+   * time, see `run`).
+   */
   async execute(manager: EntityManager, statements: Statement[]): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) throw new Error('statements are executed inside a transaction: pass its manager');
+    if (!this.isPostgres) return void runOnSqlite(this.sqliteConnection(), steps(statements));
     for (const statement of statements) {
-      for (const single of asSingles(statement)) await this.query(manager, single.sql, single.params);
+      const single = asSingle(statement);
+      await this.query(manager, single.sql, single.params);
     }
   }
 
@@ -85,6 +93,10 @@ export class Transactions {
     const rows = await this.query(manager, 'SELECT value FROM counter WHERE name = ?', [name]);
     return Number(rows[0]?.value ?? 0);
   }
+}
+
+function* steps(statements: Statement[]): Generator<Statement[], StatementResult[], StatementResult[]> {
+  return yield statements;
 }
 
 function* select(statement: SingleStatement): Generator<Statement[], Row[], { rows: Row[] }[]> {

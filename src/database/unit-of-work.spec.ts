@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { asSingles, inList, insertRows, runOnSqlite, Statement, StatementResult, UnitOfWork } from './unit-of-work';
+import { asSingle, inList, insertRows, runOnSqlite, Statement, StatementResult, UnitOfWork } from './unit-of-work';
 
 function* run(statements: Statement[]): UnitOfWork<StatementResult[]> {
   return yield statements;
@@ -16,7 +16,7 @@ describe('statements over many rows', () => {
     // B's expected balance is stale: its row is not changed, and the count says so.
     const [updated] = runOnSqlite(
       db,
-      run([{ sql: 'UPDATE account SET balance = ? WHERE id = ? AND balance = ?', multi: () => 'unused on SQLite', rows: [[90, 'A', 100], [190, 'B', 999], [290, 'C', 300]] }]),
+      run([{ sql: 'UPDATE account SET balance = ? WHERE id = ? AND balance = ?', bulk: 'unused on SQLite', keys: ['balance', 'id', 'was'], rows: [[90, 'A', 100], [190, 'B', 999], [290, 'C', 300]] }]),
     );
     expect(updated.changes).toBe(2);
     expect(db.prepare('SELECT id, balance FROM account ORDER BY id').all()).toEqual([
@@ -26,12 +26,23 @@ describe('statements over many rows', () => {
     ]);
   });
 
-  it('in multi-row chunks (PostgreSQL, TypeORM): the chunks keep every row, in order, under the parameter limit', () => {
-    const rows = Array.from({ length: 7_000 }, (_, i) => [`K${i}`, i, i, i, i]);
-    const chunks = asSingles(insertRows('t', ['a', 'b', 'c', 'd', 'e'], rows));
-    expect(chunks.map((c) => c.params.length)).toEqual([30_000, 5_000]);
-    expect(chunks.flatMap((c) => c.params)).toEqual(rows.flat());
-    expect(chunks[1].sql).toBe(`INSERT INTO t (a, b, c, d, e) VALUES ${new Array(1_000).fill('(?, ?, ?, ?, ?)').join(', ')}`);
+  it('on PostgreSQL: one statement over every row, the rows as one JSON value keyed by column, in order', () => {
+    const rows = Array.from({ length: 7_000 }, (_, i) => [`K${i}`, i, i % 2 === 0, null]);
+    const single = asSingle(insertRows('t', ['a', 'b', 'c', 'd'], rows, ' ON CONFLICT DO NOTHING'));
+    expect(single.sql).toBe('INSERT INTO t (a, b, c, d) SELECT a, b, c, d FROM json_populate_recordset(NULL::t, CAST(? AS JSON)) ON CONFLICT DO NOTHING');
+    expect(single.params).toHaveLength(1);
+    const objects = JSON.parse(single.params[0] as string) as Record<string, unknown>[];
+    expect(objects).toHaveLength(7_000);
+    expect(objects[6_999]).toEqual({ a: 'K6999', b: 6_999, c: false, d: null });
+    expect(objects.map((o) => o.a)).toEqual(rows.map((r) => r[0]));
+  });
+
+  it('on PostgreSQL: a non-finite number goes as its text, as node-postgres binds it (JSON would make it null), and a bigint as its digits', () => {
+    const single = asSingle(insertRows('t', ['x', 'y'], [[Infinity, -Infinity], [NaN, 2n ** 70n]]));
+    expect(JSON.parse(single.params[0] as string)).toEqual([
+      { x: 'Infinity', y: '-Infinity' },
+      { x: 'NaN', y: '1180591620717411303424' },
+    ]);
   });
 
   it('an IN list takes a power-of-two shape and matches the same rows', () => {

@@ -189,8 +189,9 @@ export class TapStore {
     // Conditional on the balance read under the lock: a change count short of the cards means something moved it.
     const balances: RowsStatement = {
       sql: 'UPDATE card SET balance_fen = ? WHERE card_number = ? AND balance_fen = ?',
-      multi: (n) => `UPDATE card SET balance_fen = v.column1 FROM (VALUES ${repeated('(CAST(? AS BIGINT), ?, CAST(? AS BIGINT))', n)}) AS v
-                     WHERE card.card_number = v.column2 AND card.balance_fen = v.column3`,
+      bulk: `UPDATE card SET balance_fen = v.to_fen FROM json_to_recordset(CAST(? AS JSON)) AS v(to_fen BIGINT, card_number VARCHAR, from_fen BIGINT)
+             WHERE card.card_number = v.card_number AND card.balance_fen = v.from_fen`,
+      keys: ['to_fen', 'card_number', 'from_fen'],
       rows: [...writes.balances].map(([cardNumber, b]) => [b.toFen, cardNumber, b.fromFen]),
     };
     add(balances);
@@ -205,8 +206,9 @@ export class TapStore {
     );
     add({
       sql: 'UPDATE journey SET status = ?, fare_fen = ?, exit_venue_code = ?, exit_tap_id = ?, exit_at = ?, distance_km = ?, fare = ? WHERE id = ?',
-      multi: (n) => `UPDATE journey SET status = v.column1, fare_fen = v.column2, exit_venue_code = v.column3, exit_tap_id = v.column4, exit_at = v.column5, distance_km = v.column6, fare = v.column7
-                     FROM (VALUES ${repeated('(?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION), ?, ?)', n)}) AS v WHERE journey.id = v.column8`,
+      bulk: `UPDATE journey SET status = v.status, fare_fen = v.fare_fen, exit_venue_code = v.exit_venue_code, exit_tap_id = v.exit_tap_id, exit_at = v.exit_at,
+             distance_km = v.distance_km, fare = v.fare FROM json_populate_recordset(NULL::journey, CAST(? AS JSON)) AS v WHERE journey.id = v.id`,
+      keys: ['status', 'fare_fen', 'exit_venue_code', 'exit_tap_id', 'exit_at', 'distance_km', 'fare', 'id'],
       rows: [...writes.closedJourneys].map(([id, j]) => [j.status, j.fareFen, j.exitVenueCode, j.exitTapId, j.exitAt, j.distanceKm, fareJson(j.fare), id]),
     });
     add(insertRows('loan', LOAN_COLUMNS, writes.newLoans.map((l) => [l.cardNumber, l.itemId, l.venueCode, l.borrowedAt, l.returnedAt])));
