@@ -104,9 +104,14 @@ function* select(statement: SingleStatement): Generator<Statement[], Row[], { ro
   return result.rows;
 }
 
-/** Whether a failed query broke a unique constraint (both dialects). */
+/**
+ * Whether a failed query broke a unique constraint (both dialects): through TypeORM the driver's
+ * error comes wrapped in a QueryFailedError; statements run on the connection itself (`execute`
+ * on SQLite, units of work) throw it bare.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; message?: string } | undefined;
-  return driverError?.code === '23505' || /UNIQUE constraint failed/.test(driverError?.message ?? error.message);
+  const driverError = (error instanceof QueryFailedError ? error.driverError : error) as { code?: unknown; message?: unknown } | null | undefined;
+  if (typeof driverError !== 'object' || driverError === null) return false;
+  const { code, message } = driverError;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (typeof message === 'string' && /UNIQUE constraint failed/.test(message));
 }

@@ -45,6 +45,13 @@ describe('statements over many rows', () => {
     ]);
   });
 
+  it('on PostgreSQL: refuses a quoted column name and a row value JSON would change (a Date, an array, a Buffer)', () => {
+    expect(() => insertRows('t', ['"createdAt"'], [[1]])).toThrow('plain column names');
+    for (const value of [new Date(0), [1, 2], Buffer.from('x')]) {
+      expect(() => asSingle(insertRows('t', ['a'], [[value]]))).toThrow('a row value for a must be a string, number, boolean or null');
+    }
+  });
+
   it('an IN list takes a power-of-two shape and matches the same rows', () => {
     expect(inList(['A', 'B', 'C'])).toEqual({ sql: '?, ?, ?, ?', params: ['A', 'B', 'C', 'C'] });
     expect(inList(['A']).params).toEqual(['A']);

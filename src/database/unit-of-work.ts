@@ -31,7 +31,9 @@ export interface RowsStatement {
 /**
  * A statement as PostgreSQL runs it: a statement over many rows as its `bulk` text with the
  * rows in one JSON value. A non-finite number goes as its text ('Infinity', as node-postgres
- * binds it; JSON would make it null) and a bigint as its digits.
+ * binds it; JSON would make it null) and a bigint as its digits. A row value is a string, a
+ * number, a boolean or null: anything else (a Date, an array, a Buffer) would mean something
+ * else as JSON than bound, and is refused.
  */
 export function asSingle(statement: Statement): SingleStatement {
   if (!('rows' in statement)) return statement;
@@ -40,15 +42,22 @@ export function asSingle(statement: Statement): SingleStatement {
     const object: Record<string, unknown> = {};
     for (let j = 0; j < keys.length; j++) {
       const value = row[j];
-      object[keys[j]] = typeof value === 'bigint' || (typeof value === 'number' && !Number.isFinite(value)) ? String(value) : value;
+      if (typeof value === 'bigint' || (typeof value === 'number' && !Number.isFinite(value))) object[keys[j]] = String(value);
+      else if (typeof value === 'object' && value !== null) throw new Error(`a row value for ${keys[j]} must be a string, number, boolean or null`);
+      else object[keys[j]] = value;
     }
     return object;
   });
   return { sql: statement.bulk, params: [JSON.stringify(objects)] };
 }
 
+/** A column name as json_populate_recordset matches a JSON key: unquoted, lower case. */
+const PLAIN_COLUMN = /^[a-z_][a-z0-9_]*$/;
+
 /** An INSERT of many rows into `table`; `suffix` (an ON CONFLICT clause) follows the rows. */
 export function insertRows(table: string, columns: readonly string[], rows: unknown[][], suffix = ''): RowsStatement {
+  const quoted = columns.find((column) => !PLAIN_COLUMN.test(column));
+  if (quoted !== undefined) throw new Error(`insertRows takes plain column names (${quoted}): a JSON key matches a column only unquoted`);
   const list = columns.join(', ');
   return {
     sql: `INSERT INTO ${table} (${list}) VALUES (${placeholders(columns.length)})${suffix}`,
