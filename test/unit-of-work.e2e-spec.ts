@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Pool, PoolClient } from 'pg';
-import { insertRows, runOnPostgres, runOnSqlite, Statement, StatementResult, UnitOfWork } from '../src/database/unit-of-work';
+import { asSingle, insertRows, jsonRowsAs, runOnPostgres, runOnSqlite, Statement, StatementResult, toPostgres, UnitOfWork } from '../src/database/unit-of-work';
 
 /**
  * The unit-of-work runner on the suite's database. On PostgreSQL a step can go as one
@@ -20,7 +20,7 @@ interface Database {
   /** Queries sent to PostgreSQL so far (0 on SQLite). */
   roundTrips(): number;
   /** Runs raw SQL outside any unit (PostgreSQL only). */
-  raw(sql: string): Promise<unknown>;
+  raw(sql: string | { text: string; values: unknown[] }): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -57,7 +57,7 @@ async function openDatabase(): Promise<Database> {
       }
     },
     roundTrips: () => queries,
-    raw: (sql) => client.query(sql),
+    raw: (sql) => (typeof sql === 'string' ? client.query(sql) : client.query(sql.text, sql.values)),
     async close() {
       client.release();
       await pool.end();
@@ -168,8 +168,7 @@ describe('units of work on the suite database', () => {
       steps([
         {
           sql: 'UPDATE t SET amount = ? WHERE id = ? AND amount = ?',
-          bulk: `UPDATE t SET amount = v.to_amount FROM json_to_recordset(CAST(? AS JSON)) AS v(to_amount BIGINT, id INTEGER, from_amount BIGINT)
-                 WHERE t.id = v.id AND t.amount = v.from_amount`,
+          bulk: `UPDATE t SET amount = v.to_amount FROM ${jsonRowsAs('to_amount BIGINT, id INTEGER, from_amount BIGINT')} AS v WHERE t.id = v.id AND t.amount = v.from_amount`,
           keys: ['to_amount', 'id', 'from_amount'],
           rows: [[11, 1, 10], [21, 2, 999], [31, 3, 30]],
         },
@@ -179,6 +178,23 @@ describe('units of work on the suite database', () => {
     // Row 2's expected amount is stale: it is not changed, and the count says so.
     expect(updated.changes).toBe(2);
     expect(read.rows.map((r) => [Number(r.id), Number(r.amount)])).toEqual([[1, 11], [2, 20], [3, 31]]);
+  });
+
+  (postgres ? it : it.skip)('tells PostgreSQL how many rows a statement over rows brings: two rows join a table of 2,000 by its index', async () => {
+    await database.raw('CREATE TEMP TABLE wide (id INTEGER PRIMARY KEY, amount BIGINT NOT NULL, pad TEXT)');
+    await database.raw("INSERT INTO wide SELECT i, 10, repeat('x', 300) FROM generate_series(1, 2000) i");
+    await database.raw('ANALYZE wide');
+    const single = asSingle({
+      sql: 'unused on PostgreSQL',
+      bulk: `UPDATE wide SET amount = v.to_amount FROM ${jsonRowsAs('to_amount BIGINT, id INTEGER')} AS v WHERE wide.id = v.id`,
+      keys: ['to_amount', 'id'],
+      rows: [[11, 1], [12, 2]],
+    });
+    const { rows } = (await database.raw({ text: `EXPLAIN ${toPostgres(single.sql)}`, values: single.params })) as { rows: { 'QUERY PLAN': string }[] };
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    // Without the count the planner takes the JSON for 100 rows and scans every row of the table.
+    expect(plan).toMatch(/Index Scan using wide_pkey/);
+    expect(plan).not.toMatch(/Seq Scan on wide/);
   });
 
   it('fails the whole step at the statement that fails, and the transaction writes nothing', async () => {

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Card } from '../cards/card.entity';
 import { hydrate } from '../database/hydrate';
 import { Transactions } from '../database/transactions';
-import { inList, insertRows, repeated, Row, RowsStatement, Statement, UnitOfWork } from '../database/unit-of-work';
+import { inList, insertRows, jsonRowsAs, jsonRowsOf, repeated, Row, RowsStatement, Statement, UnitOfWork } from '../database/unit-of-work';
 import { toShanghaiIso } from '../common/time';
 import { ledgerInserts } from '../ledger/ledger-statements';
 import { AuditChange, capacityKey, emptyGroupFacts, FareCounterWrite, fareCountersIn, GroupFacts, GroupWrites, HISTORY_WINDOW_MS, lastLegCounter, OpenLoan, RecentTap, regionOfLastLegCounter } from './tap-group';
@@ -189,7 +189,7 @@ export class TapStore {
     // Conditional on the balance read under the lock: a change count short of the cards means something moved it.
     const balances: RowsStatement = {
       sql: 'UPDATE card SET balance_fen = ? WHERE card_number = ? AND balance_fen = ?',
-      bulk: `UPDATE card SET balance_fen = v.to_fen FROM json_to_recordset(CAST(? AS JSON)) AS v(to_fen BIGINT, card_number VARCHAR, from_fen BIGINT)
+      bulk: `UPDATE card SET balance_fen = v.to_fen FROM ${jsonRowsAs('to_fen BIGINT, card_number VARCHAR, from_fen BIGINT')} AS v
              WHERE card.card_number = v.card_number AND card.balance_fen = v.from_fen`,
       keys: ['to_fen', 'card_number', 'from_fen'],
       rows: [...writes.balances].map(([cardNumber, b]) => [b.toFen, cardNumber, b.fromFen]),
@@ -207,7 +207,7 @@ export class TapStore {
     add({
       sql: 'UPDATE journey SET status = ?, fare_fen = ?, exit_venue_code = ?, exit_tap_id = ?, exit_at = ?, distance_km = ?, fare = ? WHERE id = ?',
       bulk: `UPDATE journey SET status = v.status, fare_fen = v.fare_fen, exit_venue_code = v.exit_venue_code, exit_tap_id = v.exit_tap_id, exit_at = v.exit_at,
-             distance_km = v.distance_km, fare = v.fare FROM json_populate_recordset(NULL::journey, CAST(? AS JSON)) AS v WHERE journey.id = v.id`,
+             distance_km = v.distance_km, fare = v.fare FROM ${jsonRowsOf('journey')} AS v WHERE journey.id = v.id`,
       keys: ['status', 'fare_fen', 'exit_venue_code', 'exit_tap_id', 'exit_at', 'distance_km', 'fare', 'id'],
       rows: [...writes.closedJourneys].map(([id, j]) => [j.status, j.fareFen, j.exitVenueCode, j.exitTapId, j.exitAt, j.distanceKm, fareJson(j.fare), id]),
     });
