@@ -113,5 +113,6 @@ export function isUniqueViolation(error: unknown): boolean {
   const driverError = (error instanceof QueryFailedError ? error.driverError : error) as { code?: unknown; message?: unknown } | null | undefined;
   if (typeof driverError !== 'object' || driverError === null) return false;
   const { code, message } = driverError;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (typeof message === 'string' && /UNIQUE constraint failed/.test(message));
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
+  return typeof message === 'string' && /UNIQUE constraint failed/.test(message);
 }

@@ -45,10 +45,10 @@ export function jsonRowsAs(definition: string): string {
 
 /**
  * A statement as PostgreSQL runs it: a statement over many rows as its `bulk` text with the
- * rows in one JSON value and their count (jsonRowsOf). A non-finite number goes as its text ('Infinity', as node-postgres
- * binds it; JSON would make it null) and a bigint as its digits. A row value is a string, a
- * number, a boolean or null: anything else (a Date, an array, a Buffer) would mean something
- * else as JSON than bound, and is refused.
+ * rows in one JSON value and their count (jsonRowsOf). A non-finite number goes as its text
+ * ('Infinity', as node-postgres binds it; JSON would make it null) and a bigint as its digits.
+ * A row value is a string, a number, a boolean or null: anything else (a Date, an array, a
+ * Buffer) would mean something else as JSON than bound, and is refused.
  */
 export function asSingle(statement: Statement): SingleStatement {
   if (!('rows' in statement)) return statement;
