@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import {
   createVenue,
   expectDeclinedAndJournaled,
@@ -320,6 +321,20 @@ describe('POST /taps: every decision reason', () => {
     expect((await journal(t, { cardNumber: card, decision: 'APPROVED' })).map((r) => r.venueCode)).toEqual(['CD-LIB-CD', 'CD-MUS-CD']);
     const window = await journal(t, { cardNumber: card, from: minutesAfter(NOW, -25).replace('Z', '+00:00'), to: NOW });
     expect(window.map((r) => r.venueCode)).toEqual(['CD-MUS-CD']);
+  });
+
+  // Each index keyed by card costs every tap a write at a random place (LeanJournalIndexes): the card's
+  // journal page is the card's taps through ix_tap_card, sorted, and the open journey has its own small index.
+  (process.env.DATABASE_URL ? it.skip : it)("reads a card's journal page and open journey through the card indexes (SQLite's plan)", async () => {
+    const dataSource = t.app.get(DataSource);
+    const plan = async (sql: string, params: unknown[]) =>
+      ((await dataSource.query(`EXPLAIN QUERY PLAN ${sql}`, params)) as { detail: string }[]).map((row) => row.detail).join('; ');
+    expect(await plan('SELECT * FROM tap t WHERE t.card_number = ? AND t.id > ? ORDER BY t.id ASC LIMIT 51', ['T00000001', 0])).toMatch(
+      /SEARCH t USING INDEX ix_tap_card \(card_number=\?\)/,
+    );
+    expect(await plan("SELECT id FROM journey WHERE card_number IN (?, ?) AND status = 'OPEN' ORDER BY entry_at", ['T00000001', 'T00000002'])).toMatch(
+      /USING INDEX ix_journey_open/,
+    );
   });
 
   describe('tapId idempotency', () => {

@@ -19,6 +19,7 @@ import { SimClock1764500000000 } from './migrations/1764500000000-SimClock';
 import { JourneyCardEntryIndex1764550000000 } from './migrations/1764550000000-JourneyCardEntryIndex';
 import { WhitelistEpoch1764720000000 } from './migrations/1764720000000-WhitelistEpoch';
 import { SimSnapshots1764730000000 } from './migrations/1764730000000-SimSnapshots';
+import { LeanJournalIndexes1764740000000 } from './migrations/1764740000000-LeanJournalIndexes';
 
 export const ENTITIES = [Card, Venue, Terminal, AuditEntry, Tap, Journey, Loan, LedgerEntry];
 export const MIGRATIONS = [
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   TerminalKeysCounter1764710000000,
   WhitelistEpoch1764720000000,
   SimSnapshots1764730000000,
+  LeanJournalIndexes1764740000000,
 ];
 
 // Epoch milliseconds and counts fit a JS number; read BIGINT as numbers, not strings.
