@@ -1,9 +1,7 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import type { FieldError } from '../common/errors';
 import { CsvLayout, ImportRowError, ImportRows, readCsvRows, readJsonRows, sortErrors } from '../common/import-file';
 import { unsafeInputErrors } from '../common/input-safety';
-import { flattenValidationErrors, mergeFieldErrors } from '../common/validation';
+import { mergeFieldErrors, validatePlain } from '../common/validation';
 import { validityOf } from './card-issue';
 import { ImportCardDto } from './dto/card.dto';
 import { checkSsn, hashSsn } from './ssn';
@@ -48,8 +46,8 @@ export function checkCardInput(plain: unknown): CardInputCheck {
   }
   // Control characters, lone surrogates and prototype keys, as the validation pipe checks a body.
   const unsafe = unsafeInputErrors(plain, 'body');
-  const card = plainToInstance(ImportCardDto, plain);
-  const errors = mergeFieldErrors(unsafe, flattenValidationErrors(validateSync(card, { whitelist: true, forbidNonWhitelisted: true })));
+  const { instance: card, errors: fieldErrors } = validatePlain(ImportCardDto, plain);
+  const errors = mergeFieldErrors(unsafe, fieldErrors);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, card };
 }
 

@@ -6,9 +6,7 @@ import type { Principal } from '../auth/principal';
 import { sha256 } from '../auth/principal';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode, FieldError, notFound, validationFailed } from '../common/errors';
-import { flattenValidationErrors } from '../common/validation';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validatePlain } from '../common/validation';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { businessDayOf } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -92,8 +90,7 @@ export class TapsService {
         results[index] = { index, tapId, status: 'INVALID', errors: [{ field: `taps[${index}]`, message: 'a tap must be a JSON object', constraint: 'type' }] };
         continue;
       }
-      const dto = plainToInstance(TapDto, item);
-      const errors = flattenValidationErrors(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
+      const { instance: dto, errors } = validatePlain(TapDto, item);
       if (errors.length > 0) {
         results[index] = { index, tapId, status: 'INVALID', errors };
         continue;

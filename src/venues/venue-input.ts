@@ -1,8 +1,6 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import type { FieldError } from '../common/errors';
 import { unsafeInputErrors } from '../common/input-safety';
-import { flattenValidationErrors, mergeFieldErrors } from '../common/validation';
+import { mergeFieldErrors, validatePlain } from '../common/validation';
 import { CreateVenueDto } from './dto/venue.dto';
 import { venueFieldErrors } from './venue-rules';
 
@@ -18,8 +16,8 @@ export function checkVenueInput(plain: unknown): VenueInputCheck {
   }
   // Control characters, lone surrogates and prototype keys, as the validation pipe checks a body.
   const unsafe = unsafeInputErrors(plain, 'body');
-  const venue = plainToInstance(CreateVenueDto, plain);
-  const shapeErrors = mergeFieldErrors(unsafe, flattenValidationErrors(validateSync(venue, { whitelist: true, forbidNonWhitelisted: true })));
+  const { instance: venue, errors } = validatePlain(CreateVenueDto, plain);
+  const shapeErrors = mergeFieldErrors(unsafe, errors);
   if (shapeErrors.length > 0) return { ok: false, errors: shapeErrors };
   const ruleErrors = venueFieldErrors(venue);
   return ruleErrors.length > 0 ? { ok: false, errors: ruleErrors } : { ok: true, venue };
