@@ -5,8 +5,8 @@ import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-
 /**
  * class-validator's answer for an input that passes, at a fraction of its cost: the common case of
  * a well-formed body or batch item. class-validator looks up and groups the class's metadata on
- * every call and builds an error object per property even when nothing fails (about 11 µs a tap,
- * and class-transformer's deep copy about 7 µs more: a fifth of a batch's CPU). Here a class's
+ * every call and builds an error object per property even when nothing fails, and class-transformer
+ * copies the input first (together 11% of a batch's CPU profile). Here a class's
  * rules are read once, into a plan that runs the same constraint functions with the same arguments
  * in the same conditions; an input that passes them all is the instance class-transformer would
  * build. Anything the plan does not cover, and every input that fails, goes to class-validator,
