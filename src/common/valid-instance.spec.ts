@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import fc from 'fast-check';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { getMetadataStorage, validateSync } from 'class-validator';
 import { TapBatchDto, TapDto, TapExportQuery, TapJournalQuery } from '../taps/dto/tap.dto';
 import { ImportCardDto, IssueCardDto, TopUpDto, UpdateCardDto } from '../cards/dto/card.dto';
 import { AdvanceClockDto, SetClockDto } from '../simulation/dto/simulation.dto';
@@ -58,18 +58,10 @@ function plainOf(fields: string[]): fc.Arbitrary<Record<string, unknown>> {
   });
 }
 
-const TAP_FIELDS = ['tapId', 'cardNumber', 'action', 'occurredAt', 'venueCode', 'itemId'];
-const CASES: Array<[string, new () => object, string[]]> = [
-  ['TapDto', TapDto, TAP_FIELDS],
-  ['TapBatchDto', TapBatchDto, ['taps']],
-  ['SetClockDto', SetClockDto, ['now']],
-  ['AdvanceClockDto', AdvanceClockDto, ['seconds']],
-  ['IssueCardDto', IssueCardDto, ['ssn', 'name', 'issuerCode', 'transportEnabled', 'validFrom', 'validUntil', 'concession']],
-  ['ImportCardDto', ImportCardDto, ['ssn', 'name', 'issuerCode', 'transportEnabled', 'validFrom', 'validUntil', 'concession', 'topUpFen']],
-  ['UpdateCardDto', UpdateCardDto, ['status', 'transportEnabled', 'concession']],
-  ['TopUpDto', TopUpDto, ['amountFen', 'reference']],
-  ['TapExportQuery', TapExportQuery, ['from', 'to']],
-];
+/** The DTOs drawn for, each with its fields as class-validator knows them. */
+const CASES: Array<[string, new () => object, string[]]> = [TapDto, TapBatchDto, SetClockDto, AdvanceClockDto, IssueCardDto, ImportCardDto, UpdateCardDto, TopUpDto, TapExportQuery].map(
+  (type) => [type.name, type, Object.keys(getMetadataStorage().groupByPropertyName(getMetadataStorage().getTargetValidationMetadatas(type, '', false, false)))],
+);
 
 const slowErrors = (type: new () => object, plain: object) => validateSync(plainToInstance(type, plain), { whitelist: true, forbidNonWhitelisted: true });
 
@@ -82,10 +74,11 @@ describe('validInstance: class-validator’s answer for inputs that pass', () =>
         const errors = slowErrors(type, plain);
         // Sound: never an instance where class-validator finds a fault. Complete but for the
         // prototype names, which class-validator's whitelist finds on Object (the pipe refuses them first).
-        if (quick !== undefined) expect(errors).toEqual([]);
-        else if (!Object.keys(plain).some(isPrototypeKey)) expect(errors).not.toEqual([]);
-        if (quick !== undefined) {
+        if (quick === undefined) {
+          if (!Object.keys(plain).some(isPrototypeKey)) expect(errors).not.toEqual([]);
+        } else {
           passed++;
+          expect(errors).toEqual([]);
           expect(quick).toBeInstanceOf(type);
           expect({ ...quick }).toEqual({ ...plainToInstance(type, plain) });
         }
