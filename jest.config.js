@@ -4,7 +4,7 @@ module.exports = {
   // A global option: Jest does not read it per project.
   testTimeout: 30000,
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'] },
+    { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts', '<rootDir>/test/bench/*.spec.ts'] },
     {
       displayName: 'e2e',
       testEnvironment: 'node',

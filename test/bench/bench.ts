@@ -44,6 +44,9 @@ const HELP = `npm run bench -- [options]
   --batch-connections N  concurrent batch uploads (default 2)
   --paced-rate R      taps/s of the paced case, over 60 connections (default 1000)
   --cards N           cards issued and topped up before measuring (default 2000)
+  --riders N          cards that tap, spread evenly over the issued ones (default 2000, at most --cards):
+                      each rider cycles through entries, exits, rides and visits, so the mix of taps
+                      stays the same whatever --cards is
   --venues N          extra venues written in bulk (default 0)
   --journal N         journal rows of past days written in bulk (default 0)
   --only a,b          cases among ${CASES.join(', ')}
@@ -62,6 +65,7 @@ interface Options {
   batchConnections: number;
   pacedRate: number;
   cards: number;
+  riders: number;
   venues: number;
   journal: number;
   only: CaseName[];
@@ -83,6 +87,7 @@ function parseOptions(): Options | null {
       'batch-connections': { type: 'string', default: '2' },
       'paced-rate': { type: 'string', default: '1000' },
       cards: { type: 'string', default: '2000' },
+      riders: { type: 'string', default: '2000' },
       venues: { type: 'string', default: '0' },
       journal: { type: 'string', default: '0' },
       only: { type: 'string', default: CASES.join(',') },
@@ -110,6 +115,7 @@ function parseOptions(): Options | null {
     batchConnections: integer('batch-connections', values['batch-connections'], 1, 64),
     pacedRate: integer('paced-rate', values['paced-rate'], 1, 100_000),
     cards: integer('cards', values.cards, 1, 50_000_000),
+    riders: integer('riders', values.riders, 1, 50_000_000),
     venues: integer('venues', values.venues, 0, 1_000_000),
     journal: integer('journal', values.journal, 0, 100_000_000),
     only: only as CaseName[],
@@ -372,7 +378,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < options.instances; i++) servers.push(await startService(i));
       });
       const services = [...servers];
-      const traffic = new Traffic(options.cards, runId);
+      const traffic = new Traffic(options.cards, runId, options.riders);
 
       // A terminal (and its key) for every seeded venue: single taps come from terminals, as at a gate.
       const terminalKeys = await phase('terminals: one per seeded venue', async () => {
@@ -491,7 +497,7 @@ function report(options: Options, kind: BenchDatabase['kind'], rows: Row[], inva
   const widths = table[0].map((_, c) => Math.max(...table.map((line) => line[c].length)));
   const database = kind === 'postgres' ? `PostgreSQL${options.instances > 1 ? `, ${options.instances} instances` : ''}` : 'SQLite';
   const extraEnv = Object.entries(options.serviceEnv).map(([k, v]) => `${k}=${v}`).join(' ');
-  console.log(`\n${database}; ${options.duration} s a case; ${options.connections} connections; ${options.cards} cards; ${options.venues} extra venues; ${options.journal} journal rows${extraEnv ? `; service env ${extraEnv}` : ''}`);
+  console.log(`\n${database}; ${options.duration} s a case; ${options.connections} connections; ${options.cards} cards (${Math.min(options.riders, options.cards)} riding); ${options.venues} extra venues; ${options.journal} journal rows${extraEnv ? `; service env ${extraEnv}` : ''}`);
   for (const line of table) console.log(line.map((cell, c) => (c === 0 || c === 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
   for (const r of rows) {
     const codes = Object.entries(r.statusCodes).filter(([code]) => !code.startsWith('2'));

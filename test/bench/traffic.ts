@@ -88,7 +88,9 @@ export class Traffic {
   private readonly networks: Record<'SICHUAN' | 'CHONGQING', Network>;
   private readonly visits: Record<'SICHUAN' | 'CHONGQING', string[]>;
   private readonly paidVisits: string[];
-  /** Per card: its step in the cycle, and the station its open journey started at (an index, -1 none). */
+  /** How many cards tap: a rider's card is `cardOf(rider)`. */
+  private readonly riders: number;
+  /** Per rider: its step in the cycle, and the station its open journey started at (an index, -1 none). */
   private readonly step: Uint32Array;
   private readonly openStation: Int32Array;
   private sequence = 0;
@@ -97,10 +99,17 @@ export class Traffic {
   private latestAllowedMs = 0;
   readonly mix: TrafficMix = { approvedShape: {}, declineShape: {} };
 
+  /**
+   * `riders` of the `cards` issued tap (all of them when not given), spread evenly over the card
+   * numbers: the traffic's mix of entries, exits, rides and visits then does not depend on how
+   * many cards are issued, only on how many ride (each rider starts its cycle with an ENTRY).
+   */
   constructor(
     private readonly cards: number,
     private readonly runId: string,
+    riders = cards,
   ) {
+    this.riders = Math.max(1, Math.min(riders, cards));
     const of = (type: SeedVenue['type'], region: SeedVenue['region']) =>
       SEED_VENUES.filter((v) => v.type === type && v.region === region).map((v) => v.code);
     this.networks = {
@@ -113,13 +122,13 @@ export class Traffic {
       CHONGQING: SEED_VENUES.filter((v) => v.region === 'CHONGQING' && free(v)).map((v) => v.code),
     };
     this.paidVisits = SEED_VENUES.filter((v) => v.type === 'SCENIC_SPOT' && (v.entryFeeFen ?? 0) > 0).map((v) => v.code);
-    this.step = new Uint32Array(cards);
-    this.openStation = new Int32Array(cards).fill(-1);
+    this.step = new Uint32Array(this.riders);
+    this.openStation = new Int32Array(this.riders).fill(-1);
   }
 
   /** The virtual instant the traffic has reached: the service's clock should be at least this. */
   currentMs(): number {
-    return roundStartMs(Math.floor(this.riderTaps / this.cards)) + ROUND_MS;
+    return roundStartMs(Math.floor(this.riderTaps / this.riders)) + ROUND_MS;
   }
 
   /** The service has confirmed its now; taps may be dated up to four minutes after it. */
@@ -135,20 +144,27 @@ export class Traffic {
     return this.riderTap(tapId);
   }
 
+  /** The card a rider taps: the first of its share of the card numbers, of the rider's parity (so half ride from each region). */
+  private cardOf(rider: number): number {
+    const card = Math.floor((rider * this.cards) / this.riders);
+    return card % 2 === rider % 2 || card + 1 >= this.cards ? card : card + 1;
+  }
+
   private riderTap(tapId: string): TapBody {
-    const index = this.riderTaps % this.cards;
-    const round = Math.floor(this.riderTaps / this.cards);
+    const index = this.riderTaps % this.riders;
+    const card = this.cardOf(index);
+    const round = Math.floor(this.riderTaps / this.riders);
     this.riderTaps++;
     const cycle = Math.floor(this.step[index] / CYCLE.length);
     const what = CYCLE[this.step[index] % CYCLE.length];
     this.step[index]++;
     // One cycle in ten, the rider is in the other region (the cross-region traffic of the scheme).
-    const home = benchCardRegion(index);
+    const home = benchCardRegion(card);
     const region = hash(index, cycle) % 10 === 0 ? (home === 'SICHUAN' ? 'CHONGQING' : 'SICHUAN') : home;
     const network = this.networks[region];
     // Riders are spread over the two minutes of a round so the arrivals are not in lockstep.
     const occurredMs = Math.min(roundStartMs(round) + (index % 97) * 1000, this.latestAllowedMs);
-    const base = { tapId, cardNumber: benchCardNumber(index), occurredAt: shanghaiIso(occurredMs) };
+    const base = { tapId, cardNumber: benchCardNumber(card), occurredAt: shanghaiIso(occurredMs) };
     this.mix.approvedShape[what] = (this.mix.approvedShape[what] ?? 0) + 1;
     switch (what) {
       case 'METRO_IN': {
