@@ -108,14 +108,16 @@ function parseOptions(): Options | null {
   };
   const only = values.only.split(',').map((c) => c.trim());
   for (const c of only) if (!(CASES as readonly string[]).includes(c)) throw new Error(`--only: unknown case ${c} (cases: ${CASES.join(', ')})`);
+  const cards = integer('cards', values.cards, 1, 50_000_000);
   const options: Options = {
     duration: integer('duration', values.duration, 1, 3600),
     warmup: integer('warmup', values.warmup, 0, 60),
     connections: integer('connections', values.connections, 1, 1000),
     batchConnections: integer('batch-connections', values['batch-connections'], 1, 64),
     pacedRate: integer('paced-rate', values['paced-rate'], 1, 100_000),
-    cards: integer('cards', values.cards, 1, 50_000_000),
-    riders: integer('riders', values.riders, 1, 50_000_000),
+    cards,
+    // At most every card rides; the results file records the riders there were.
+    riders: Math.min(integer('riders', values.riders, 1, 50_000_000), cards),
     venues: integer('venues', values.venues, 0, 1_000_000),
     journal: integer('journal', values.journal, 0, 100_000_000),
     only: only as CaseName[],
@@ -497,7 +499,7 @@ function report(options: Options, kind: BenchDatabase['kind'], rows: Row[], inva
   const widths = table[0].map((_, c) => Math.max(...table.map((line) => line[c].length)));
   const database = kind === 'postgres' ? `PostgreSQL${options.instances > 1 ? `, ${options.instances} instances` : ''}` : 'SQLite';
   const extraEnv = Object.entries(options.serviceEnv).map(([k, v]) => `${k}=${v}`).join(' ');
-  console.log(`\n${database}; ${options.duration} s a case; ${options.connections} connections; ${options.cards} cards (${Math.min(options.riders, options.cards)} riding); ${options.venues} extra venues; ${options.journal} journal rows${extraEnv ? `; service env ${extraEnv}` : ''}`);
+  console.log(`\n${database}; ${options.duration} s a case; ${options.connections} connections; ${options.cards} cards (${options.riders} riding); ${options.venues} extra venues; ${options.journal} journal rows${extraEnv ? `; service env ${extraEnv}` : ''}`);
   for (const line of table) console.log(line.map((cell, c) => (c === 0 || c === 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
   for (const r of rows) {
     const codes = Object.entries(r.statusCodes).filter(([code]) => !code.startsWith('2'));
