@@ -20,7 +20,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BenchDatabase, checkInvariants, Invariants, postgresSchema, writeBulk } from './bulk';
+import { BenchDatabase, checkInvariants, Invariants, postgresSchema, writeBulk, writeBulkKept } from './bulk';
 import { FLOOR_BODY } from './floor-app';
 import { keepClocks } from './clock-keeper';
 import { pacedLoad } from './paced';
@@ -49,6 +49,8 @@ const HELP = `npm run bench -- [options]
                       stays the same whatever --cards is
   --venues N          extra venues written in bulk (default 0)
   --journal N         journal rows of past days written in bulk (default 0)
+  --bulk-file F       SQLite: keep the bulk-written database in F (and its sizes in F.json), and start
+                      from a copy of it when a later run asks for the same sizes on the same migrations
   --only a,b          cases among ${CASES.join(', ')}
   --instances N       service instances on one PostgreSQL, load split between them (needs DATABASE_URL)
   --tap-key K         terminal (default: a terminal's key per venue, as at a gate) or admin
@@ -68,6 +70,7 @@ interface Options {
   riders: number;
   venues: number;
   journal: number;
+  bulkFile?: string;
   only: CaseName[];
   instances: number;
   tapKey: 'terminal' | 'admin';
@@ -90,6 +93,7 @@ function parseOptions(): Options | null {
       riders: { type: 'string', default: '2000' },
       venues: { type: 'string', default: '0' },
       journal: { type: 'string', default: '0' },
+      'bulk-file': { type: 'string' },
       only: { type: 'string', default: CASES.join(',') },
       instances: { type: 'string', default: '1' },
       'tap-key': { type: 'string', default: 'terminal' },
@@ -120,6 +124,7 @@ function parseOptions(): Options | null {
     riders: Math.min(integer('riders', values.riders, 1, 50_000_000), cards),
     venues: integer('venues', values.venues, 0, 1_000_000),
     journal: integer('journal', values.journal, 0, 100_000_000),
+    bulkFile: values['bulk-file'] === undefined ? undefined : resolve(values['bulk-file']),
     only: only as CaseName[],
     instances: integer('instances', values.instances, 1, 8),
     tapKey: values['tap-key'] === 'admin' ? 'admin' : 'terminal',
@@ -133,6 +138,7 @@ function parseOptions(): Options | null {
     throw new Error('DATABASE_URL must point at a loopback address (127.0.0.1, localhost, ::1)');
   }
   if (!['terminal', 'admin'].includes(values['tap-key'])) throw new Error('--tap-key must be terminal or admin');
+  if (options.bulkFile && options.databaseUrl) throw new Error('--bulk-file keeps a SQLite file: it does not go with DATABASE_URL');
   if (options.instances > 1 && !options.databaseUrl) throw new Error('--instances > 1 needs DATABASE_URL: the instances share one PostgreSQL');
   return options;
 }
@@ -371,8 +377,9 @@ async function main(): Promise<void> {
         await stopAll();
       });
       phases.bulk = 0;
+      const sizes = { cards: options.cards, venues: options.venues, journal: options.journal };
       const bulkSeconds = await phase(`bulk: ${options.cards} cards topped up, ${options.venues} venues, ${options.journal} journal rows`, () =>
-        writeBulk(database, { cards: options.cards, venues: options.venues, journal: options.journal }, SSN_HASH_KEY),
+        options.bulkFile && database.kind === 'sqlite' ? writeBulkKept(database, sizes, SSN_HASH_KEY, options.bulkFile) : writeBulk(database, sizes, SSN_HASH_KEY),
       );
       Object.assign(phases, Object.fromEntries(Object.entries(bulkSeconds).map(([k, v]) => [`bulk ${k}`, Math.round(v * 10) / 10])));
       delete phases.bulk;

@@ -1,0 +1,90 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { writeBulkKept } from './bulk';
+
+const KEY = 'bulk-spec-ssn-key';
+let dir: string;
+
+/** A freshly migrated service database, closed, as the bench has it after the service's first start. */
+async function migratedDatabase(name: string): Promise<{ kind: 'sqlite'; path: string }> {
+  const path = join(dir, name);
+  const dataSource = new DataSource(buildDataSourceOptions({ kind: 'sqlite', path }));
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  await dataSource.destroy();
+  return { kind: 'sqlite', path };
+}
+
+function counts(path: string): Record<string, number> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { cards: count('card'), ledger: count('ledger_entry'), venues: count('venue'), taps: count('tap') };
+  } finally {
+    db.close();
+  }
+}
+
+/** Leaves a -wal file beside `path` holding frames of writes its main file does not have (a process killed before its checkpoint). */
+function leaveStaleWal(path: string): void {
+  const db = new Database(path);
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec("INSERT INTO counter (name, value) VALUES ('stale-1', 1), ('stale-2', 2)");
+  const wal = readFileSync(`${path}-wal`);
+  db.close();
+  writeFileSync(`${path}-wal`, wal);
+}
+
+function integrity(path: string): unknown {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.pragma('integrity_check', { simple: true });
+  } finally {
+    db.close();
+  }
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bulk-spec-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('writeBulkKept (npm run bench -- --bulk-file)', () => {
+  it('writes the bulk and keeps a copy the first time, then starts the next run from that copy', async () => {
+    const file = join(dir, 'kept.sqlite');
+    const sizes = { cards: 40, venues: 3, journal: 200 };
+
+    const first = await migratedDatabase('first.sqlite');
+    const written = await writeBulkKept(first, sizes, KEY, file);
+    expect(Object.keys(written).sort()).toEqual(['cards', 'journal', 'kept', 'venues']);
+    const bulk = counts(first.path);
+    expect(bulk).toMatchObject({ cards: 40, ledger: 40, taps: 200 });
+    expect(counts(file)).toEqual(bulk);
+    expect(JSON.parse(readFileSync(`${file}.json`, 'utf8'))).toMatchObject({ sizes });
+
+    const second = await migratedDatabase('second.sqlite');
+    leaveStaleWal(second.path);
+    const copied = await writeBulkKept(second, sizes, KEY, file);
+    expect(Object.keys(copied)).toEqual(['copied']);
+    expect(counts(second.path)).toEqual(bulk);
+    expect(integrity(second.path)).toBe('ok');
+  });
+
+  it('writes again, and keeps the new bulk, when the sizes asked for differ or the copy has no label', async () => {
+    const file = join(dir, 'kept.sqlite');
+    await writeBulkKept(await migratedDatabase('a.sqlite'), { cards: 10, venues: 0, journal: 0 }, KEY, file);
+
+    const larger = await writeBulkKept(await migratedDatabase('b.sqlite'), { cards: 20, venues: 0, journal: 0 }, KEY, file);
+    expect(larger).toHaveProperty('kept');
+    expect(counts(file).cards).toBe(20);
+
+    // An interrupted copy has no label: it is not trusted.
+    rmSync(`${file}.json`);
+    const unlabelled = await writeBulkKept(await migratedDatabase('c.sqlite'), { cards: 20, venues: 0, journal: 0 }, KEY, file);
+    expect(unlabelled).toHaveProperty('kept');
+  });
+});
