@@ -3,10 +3,10 @@ import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory';
 import { loadAppConfig } from './config/app-config';
-import { limitHeapGrowth } from './common/heap-growth';
+import { setHeapGrowingFactor } from './common/heap-growth';
 
 async function main(): Promise<void> {
-  limitHeapGrowth();
+  setHeapGrowingFactor();
   let config;
   try {
     config = loadAppConfig(process.env);

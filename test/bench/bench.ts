@@ -49,8 +49,8 @@ const HELP = `npm run bench -- [options]
                       stays the same whatever --cards is
   --venues N          extra venues written in bulk (default 0)
   --journal N         journal rows of past days written in bulk (default 0)
-  --bulk-file F       SQLite: keep the bulk-written database in F (and its sizes in F.json), and start
-                      from a copy of it when a later run asks for the same sizes on the same migrations
+  --bulk-file F       SQLite: keep the bulk-written database in F (what it holds in F.json), and start
+                      from a copy of it when a later run asks for the same sizes on the same migrations and code
   --only a,b          cases among ${CASES.join(', ')}
   --instances N       service instances on one PostgreSQL, load split between them (needs DATABASE_URL)
   --tap-key K         terminal (default: a terminal's key per venue, as at a gate) or admin
@@ -124,7 +124,8 @@ function parseOptions(): Options | null {
     riders: Math.min(integer('riders', values.riders, 1, 50_000_000), cards),
     venues: integer('venues', values.venues, 0, 1_000_000),
     journal: integer('journal', values.journal, 0, 100_000_000),
-    bulkFile: values['bulk-file'] === undefined ? undefined : resolve(values['bulk-file']),
+    // Relative to where `npm run bench` was typed (npm runs the script in the package's root).
+    bulkFile: values['bulk-file'] === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values['bulk-file']),
     only: only as CaseName[],
     instances: integer('instances', values.instances, 1, 8),
     tapKey: values['tap-key'] === 'admin' ? 'admin' : 'terminal',

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -9,7 +9,7 @@ import { writeBulkKept } from './bulk';
 const KEY = 'bulk-spec-ssn-key';
 let dir: string;
 
-/** A freshly migrated service database, closed, as the bench has it after the service's first start. */
+/** A freshly migrated service database, closed (the bench's is seeded too: the bulk does not read the seed). */
 async function migratedDatabase(name: string): Promise<{ kind: 'sqlite'; path: string }> {
   const path = join(dir, name);
   const dataSource = new DataSource(buildDataSourceOptions({ kind: 'sqlite', path }));
@@ -29,10 +29,9 @@ function counts(path: string): Record<string, number> {
   }
 }
 
-/** Leaves a -wal file beside `path` holding frames of writes its main file does not have (a process killed before its checkpoint). */
+/** Leaves a -wal file beside `path` whose frames belong to it, not to the file about to be copied over it. */
 function leaveStaleWal(path: string): void {
   const db = new Database(path);
-  db.pragma('wal_autocheckpoint = 0');
   db.exec("INSERT INTO counter (name, value) VALUES ('stale-1', 1), ('stale-2', 2)");
   const wal = readFileSync(`${path}-wal`);
   db.close();
@@ -82,9 +81,25 @@ describe('writeBulkKept (npm run bench -- --bulk-file)', () => {
     expect(larger).toHaveProperty('kept');
     expect(counts(file).cards).toBe(20);
 
-    // An interrupted copy has no label: it is not trusted.
+    // An interrupted copy has no label: it is not trusted, and is written again with one.
     rmSync(`${file}.json`);
     const unlabelled = await writeBulkKept(await migratedDatabase('c.sqlite'), { cards: 20, venues: 0, journal: 0 }, KEY, file);
     expect(unlabelled).toHaveProperty('kept');
+    expect(Object.keys(await writeBulkKept(await migratedDatabase('d.sqlite'), { cards: 20, venues: 0, journal: 0 }, KEY, file))).toEqual(['copied']);
+  });
+
+  it('writes again when the database has other migrations or the bulk another ssn key', async () => {
+    const file = join(dir, 'kept.sqlite');
+    const sizes = { cards: 10, venues: 0, journal: 0 };
+    await writeBulkKept(await migratedDatabase('a.sqlite'), sizes, KEY, file);
+
+    const newer = await migratedDatabase('b.sqlite');
+    const db = new Database(newer.path);
+    db.prepare('INSERT INTO migrations (timestamp, name) VALUES (?, ?)').run(1999999999999, 'Later1999999999999');
+    db.close();
+    expect(await writeBulkKept(newer, sizes, KEY, file)).toHaveProperty('kept');
+
+    expect(await writeBulkKept(await migratedDatabase('c.sqlite'), sizes, 'another-key', file)).toHaveProperty('kept');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
 });

@@ -6,7 +6,9 @@
  * Afterwards: the invariants the service promises, checked by SQL.
  */
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { hashSsn, makeSsn, maskSsn } from '../../src/cards/ssn';
 import { benchCardNumber, benchCardRegion, SEED_VENUES } from './traffic';
@@ -102,15 +104,22 @@ export async function writeBulk(database: BenchDatabase, sizes: BulkSizes, ssnHa
   return seconds;
 }
 
-/** What a kept bulk file holds: its sizes, written on a database of these migrations. */
+/**
+ * What a kept bulk file holds: its sizes, written on a database of these migrations, by this
+ * code: a digest of the bulk writer, the bench's cards and the seed (a run takes its card numbers
+ * and venues from the code, which must match the copy's), and of the ssn key.
+ */
 interface KeptBulk {
   sizes: BulkSizes;
   migrations: string[];
+  writer: string;
 }
+
+const WRITER_SOURCES = [__filename, join(__dirname, 'traffic.ts'), join(__dirname, '../../src/seed')];
 
 /**
  * writeBulk through a kept copy (SQLite only, `npm run bench -- --bulk-file`): when `file` holds
- * the same sizes written on a database of the same migrations, it is copied over `database`
+ * the same sizes written on a database of the same migrations by the same code, it is copied over `database`
  * instead (a million cards and ten million journal rows take about eight minutes to write and
  * seconds to copy); otherwise the bulk is written and `file` keeps a copy for the next run. The
  * copy is taken before any service opens the database, so every run starts from the same state.
@@ -118,8 +127,8 @@ interface KeptBulk {
  */
 export async function writeBulkKept(database: { kind: 'sqlite'; path: string }, sizes: BulkSizes, ssnHashKey: string, file: string): Promise<Record<string, number>> {
   const label = `${file}.json`;
-  const wanted: KeptBulk = { sizes, migrations: migrationsOf(database.path) };
-  // The label is written from `wanted`, so the same sizes and migrations give the same text.
+  const wanted: KeptBulk = { sizes, migrations: migrationsOf(database.path), writer: writerDigest(ssnHashKey) };
+  // The label is written from `wanted`, so the same sizes, migrations and writer give the same text.
   const kept = existsSync(file) && existsSync(label) ? readFileSync(label, 'utf8') : null;
   const started = performance.now();
   const since = () => (performance.now() - started) / 1000;
@@ -127,15 +136,7 @@ export async function writeBulkKept(database: { kind: 'sqlite'; path: string }, 
   const clear = (path: string) => ['-wal', '-shm'].forEach((suffix) => rmSync(`${path}${suffix}`, { force: true }));
   if (kept === labelOf(wanted)) {
     clear(database.path);
-    copyFileSync(file, database.path);
-    // On disk before the service starts, so that no write-back of the copy overlaps the measured
-    // cases (for the million-card file: 16 s to copy, then 1.1 s of fsync).
-    const fd = openSync(database.path, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    copySynced(file, database.path);
     return { copied: since() };
   }
   const seconds = await writeBulk(database, sizes, ssnHashKey);
@@ -146,15 +147,45 @@ export async function writeBulkKept(database: { kind: 'sqlite'; path: string }, 
   } finally {
     db.close();
   }
-  // Without its label until the copy is whole: an interrupted copy is written again next time.
+  // The label goes first and comes back last: an interrupted run leaves a copy without one, which
+  // the next run writes again. The copy replaces the old one by a rename, so that a run copying
+  // from the old one meanwhile still reads it whole.
   rmSync(label, { force: true });
-  clear(file);
-  copyFileSync(database.path, file);
-  writeFileSync(label, labelOf(wanted));
+  const partial = `${file}.partial`;
+  try {
+    copySynced(database.path, partial);
+    clear(file);
+    renameSync(partial, file);
+    writeFileSync(`${label}.partial`, labelOf(wanted));
+    renameSync(`${label}.partial`, label);
+  } finally {
+    rmSync(partial, { force: true });
+  }
   return { ...seconds, kept: since() - copyStarted };
 }
 
 const labelOf = (bulk: KeptBulk) => `${JSON.stringify(bulk)}\n`;
+
+/**
+ * Copies `from` to `to` and syncs it: on disk before a service starts, so that no write-back of
+ * the copy overlaps the measured cases (for the million-card file: 16 s to copy, then 1.1 s of fsync).
+ */
+function copySynced(from: string, to: string): void {
+  copyFileSync(from, to);
+  const fd = openSync(to, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writerDigest(ssnHashKey: string): string {
+  const hash = createHash('sha256').update(ssnHashKey);
+  const files = WRITER_SOURCES.flatMap((path) => (statSync(path).isDirectory() ? readdirSync(path).sort().map((name) => join(path, name)) : [path]));
+  for (const path of files) hash.update(path.slice(path.lastIndexOf('/'))).update(readFileSync(path));
+  return hash.digest('hex');
+}
 
 function migrationsOf(path: string): string[] {
   const db = new Database(path, { readonly: true });
