@@ -139,14 +139,9 @@ export async function writeBulkKept(database: { kind: 'sqlite'; path: string }, 
     copySynced(file, database.path);
     return { copied: since() };
   }
+  // writeBulk closes its connection, the last one open: SQLite checkpoints the WAL into the file then.
   const seconds = await writeBulk(database, sizes, ssnHashKey);
   const copyStarted = since();
-  const db = new Database(database.path);
-  try {
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.close();
-  }
   // The label goes first and comes back last: an interrupted run leaves a copy without one, which
   // the next run writes again. The copy replaces the old one by a rename, so that a run copying
   // from the old one meanwhile still reads it whole.
