@@ -16,15 +16,14 @@ import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { transformSync } from '@swc/core';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchDatabase, checkInvariants, Invariants, postgresSchema, writeBulk, writeBulkKept } from './bulk';
 import { FLOOR_BODY } from './floor-app';
 import { keepClocks } from './clock-keeper';
 import { pacedLoad } from './paced';
-import { freePort, loggedProblems, runScript, Server } from './servers';
+import { freePort, loggedProblems, runScript, scratchDir, Server } from './servers';
 import { SEED_VENUES, shanghaiIso, TapBody, Traffic } from './traffic';
 
 type Result = autocannon.Result;
@@ -293,7 +292,7 @@ async function main(): Promise<void> {
   }
   const started = new Date();
   const runId = started.getTime().toString(36).toUpperCase();
-  const dir = mkdtempSync(join(tmpdir(), 'onecard-bench-'));
+  const dir = scratchDir('onecard-bench-', options.keep);
   const schema = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
   const database: BenchDatabase = options.databaseUrl
     ? { kind: 'postgres', url: options.databaseUrl, schema }
@@ -480,7 +479,6 @@ async function main(): Promise<void> {
   } finally {
     await stopAll().catch(() => undefined);
     if (database.kind === 'postgres' && !options.keep) await postgresSchema(database.url, database.schema, 'drop').catch((e: unknown) => console.error(`drop schema ${database.schema}: ${(e as Error).message}`));
-    if (!options.keep) rmSync(dir, { recursive: true, force: true });
   }
 
   const floor = rows.find((r) => r.case === 'floor');

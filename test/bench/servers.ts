@@ -3,17 +3,31 @@
  * sampled for memory, and killed — also when the bench fails or is interrupted.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const live = new Set<ChildProcess>();
+const scratch = new Set<string>();
 process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
 /**
+ * A new temp dir for a script's databases and logs, removed when the script exits however it
+ * ends — finished, failed or interrupted (a million-card run leaves about 6 GB) — unless `keep`.
+ */
+export function scratchDir(prefix: string, keep = false): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (!keep) scratch.add(dir);
+  return dir;
+}
+
+/**
  * Runs a bench script's `main`: a failure sets exit code 1; Ctrl-C or SIGTERM exits at once, and
- * the exit handler above kills the servers it started.
+ * the exit handler above kills the servers it started and removes its scratch dirs.
  */
 export function runScript(main: () => Promise<void>): void {
   const interrupted = (signal: NodeJS.Signals) => {

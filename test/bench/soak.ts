@@ -11,14 +11,13 @@
 import { pacedLoad } from './paced';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHARGE_KINDS } from '../../src/ledger/ledger-entry.entity';
 import { BenchDatabase, checkInvariants, openDatabase, postgresSchema, writeBulk } from './bulk';
 import { keepClocks } from './clock-keeper';
-import { freePort, loggedProblems, runScript, Server } from './servers';
+import { freePort, loggedProblems, runScript, scratchDir, Server } from './servers';
 import { shanghaiIso, TapBody, Traffic } from './traffic';
 
 const ROOT = resolve(__dirname, '../..');
@@ -90,7 +89,7 @@ async function main(): Promise<void> {
     return;
   }
   const started = new Date();
-  const dir = mkdtempSync(join(tmpdir(), 'onecard-soak-'));
+  const dir = scratchDir('onecard-soak-', o.keep);
   const database: BenchDatabase = o.databaseUrl
     ? { kind: 'postgres', url: o.databaseUrl, schema: `soak_${process.pid}_${randomBytes(3).toString('hex')}` }
     : { kind: 'sqlite', path: join(dir, 'soak.sqlite') };
@@ -236,7 +235,6 @@ async function main(): Promise<void> {
   } finally {
     if (server) await (server as Server).stop().catch(() => undefined);
     if (database.kind === 'postgres') await postgresSchema(database.url, database.schema, 'drop').catch(() => undefined);
-    if (!o.keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 
