@@ -19,11 +19,11 @@ import { transformSync } from '@swc/core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BenchDatabase, checkInvariants, Invariants, postgresSchema, writeBulk, writeBulkKept } from './bulk';
+import { BenchDatabase, checkInvariants, Invariants, writeBulk, writeBulkKept } from './bulk';
 import { FLOOR_BODY } from './floor-app';
 import { keepClocks } from './clock-keeper';
 import { pacedLoad } from './paced';
-import { freePort, loggedProblems, runScript, scratchDir, Server } from './servers';
+import { freePort, loggedProblems, runScript, scratchDir, scriptDatabase, Server } from './servers';
 import { SEED_VENUES, shanghaiIso, TapBody, Traffic } from './traffic';
 
 type Result = autocannon.Result;
@@ -294,9 +294,10 @@ async function main(): Promise<void> {
   const runId = started.getTime().toString(36).toUpperCase();
   const dir = scratchDir('onecard-bench-', options.keep);
   const schema = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const database: BenchDatabase = options.databaseUrl
-    ? { kind: 'postgres', url: options.databaseUrl, schema }
-    : { kind: 'sqlite', path: join(dir, 'bench.sqlite') };
+  const database = scriptDatabase(
+    options.databaseUrl ? { kind: 'postgres', url: options.databaseUrl, schema } : { kind: 'sqlite', path: join(dir, 'bench.sqlite') },
+    options.keep,
+  );
   const servers: Server[] = [];
   const rows: Row[] = [];
   let invariants: Invariants | undefined;
@@ -478,7 +479,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopAll().catch(() => undefined);
-    if (database.kind === 'postgres' && !options.keep) await postgresSchema(database.url, database.schema, 'drop').catch((e: unknown) => console.error(`drop schema ${database.schema}: ${(e as Error).message}`));
   }
 
   const floor = rows.find((r) => r.case === 'floor');

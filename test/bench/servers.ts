@@ -7,11 +7,20 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BenchDatabase, postgresSchema } from './bulk';
 
 const live = new Set<ChildProcess>();
 const scratch = new Set<string>();
-process.on('exit', () => {
+const atEndWork = new Set<() => Promise<unknown>>();
+/** How long an interrupted script waits for its end work (a schema drop) before it exits anyway. */
+const AT_END_MS = 10_000;
+
+function killServers(): void {
   for (const child of live) child.kill('SIGKILL');
+}
+
+process.on('exit', () => {
+  killServers();
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -26,20 +35,50 @@ export function scratchDir(prefix: string, keep = false): string {
 }
 
 /**
- * Runs a bench script's `main`: a failure sets exit code 1; Ctrl-C or SIGTERM exits at once, and
- * the exit handler above kills the servers it started and removes its scratch dirs.
+ * Work a script's end needs that cannot run in an exit handler (dropping its PostgreSQL schema):
+ * run once `main` has finished or failed, or on Ctrl-C or SIGTERM after its servers are killed.
+ */
+export function atEnd(work: () => Promise<unknown>): void {
+  atEndWork.add(work);
+}
+
+/** A script's database: on PostgreSQL, its private schema is dropped at its end (atEnd), unless `keep`. */
+export function scriptDatabase(database: BenchDatabase, keep = false): BenchDatabase {
+  if (database.kind === 'postgres' && !keep) {
+    const { url, schema } = database;
+    atEnd(() => postgresSchema(url, schema, 'drop').catch((e: unknown) => console.error(`drop schema ${schema}: ${(e as Error).message}`)));
+  }
+  return database;
+}
+
+async function runAtEnd(): Promise<void> {
+  const work = [...atEndWork];
+  atEndWork.clear();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, AT_END_MS)));
+  await Promise.race([Promise.allSettled(work.map((w) => w())), timeout]);
+  clearTimeout(timer);
+}
+
+/**
+ * Runs a bench script's `main`: a failure sets exit code 1; Ctrl-C or SIGTERM kills the servers
+ * it started, runs its end work and exits; the exit handler above kills what is left and
+ * removes its scratch dirs.
  */
 export function runScript(main: () => Promise<void>): void {
   const interrupted = (signal: NodeJS.Signals) => {
     console.error(`${signal}: stopping`);
-    process.exit(130);
+    killServers();
+    void runAtEnd().finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  main()
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => runAtEnd());
 }
 
 /** A free loopback port. */

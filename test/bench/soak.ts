@@ -15,9 +15,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHARGE_KINDS } from '../../src/ledger/ledger-entry.entity';
-import { BenchDatabase, checkInvariants, openDatabase, postgresSchema, writeBulk } from './bulk';
+import { checkInvariants, openDatabase, writeBulk } from './bulk';
 import { keepClocks } from './clock-keeper';
-import { freePort, loggedProblems, runScript, scratchDir, Server } from './servers';
+import { freePort, loggedProblems, runScript, scratchDir, scriptDatabase, Server } from './servers';
 import { shanghaiIso, TapBody, Traffic } from './traffic';
 
 const ROOT = resolve(__dirname, '../..');
@@ -90,9 +90,9 @@ async function main(): Promise<void> {
   }
   const started = new Date();
   const dir = scratchDir('onecard-soak-', o.keep);
-  const database: BenchDatabase = o.databaseUrl
-    ? { kind: 'postgres', url: o.databaseUrl, schema: `soak_${process.pid}_${randomBytes(3).toString('hex')}` }
-    : { kind: 'sqlite', path: join(dir, 'soak.sqlite') };
+  const database = scriptDatabase(
+    o.databaseUrl ? { kind: 'postgres', url: o.databaseUrl, schema: `soak_${process.pid}_${randomBytes(3).toString('hex')}` } : { kind: 'sqlite', path: join(dir, 'soak.sqlite') },
+  );
   const port = await freePort();
   const env = {
     NODE_ENV: 'production',
@@ -234,7 +234,6 @@ async function main(): Promise<void> {
     console.log(`written ${file}`);
   } finally {
     if (server) await (server as Server).stop().catch(() => undefined);
-    if (database.kind === 'postgres') await postgresSchema(database.url, database.schema, 'drop').catch(() => undefined);
   }
 }
 
