@@ -7,6 +7,7 @@ import { buildDataSourceOptions } from './data-source-options';
 import { GroupWriter } from './group-writer';
 import { withStartupLock } from './startup-lock';
 import { Transactions } from './transactions';
+import { WalCheckpointer } from './wal-checkpointer';
 
 /** Runs one statement on its own short-lived connection (schema set-up and clean-up). */
 async function onOwnConnection(url: string, sql: string): Promise<void> {
@@ -56,8 +57,8 @@ export class DatabaseModule {
             }),
         }),
       ],
-      providers: [Transactions, GroupWriter],
-      exports: [Transactions, GroupWriter],
+      providers: [Transactions, GroupWriter, { provide: WalCheckpointer, useFactory: () => new WalCheckpointer(config.database) }],
+      exports: [Transactions, GroupWriter, WalCheckpointer],
     };
   }
 }
