@@ -11,7 +11,6 @@ import { Loan } from '../taps/loan.entity';
 import { Tap } from '../taps/tap.entity';
 import { Terminal } from '../terminals/terminal.entity';
 import { Venue } from '../venues/venue.entity';
-import { WRITER_CHECKPOINT_PAGES } from './wal-checkpointer';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-InitialSchema';
 import { TapPathIndexes1764600000000 } from './migrations/1764600000000-TapPathIndexes';
 import { FareCounters1764700000000 } from './migrations/1764700000000-FareCounters';
@@ -71,8 +70,6 @@ export function buildDataSourceOptions(database: AppConfig['database']): DataSou
       // crash of the process (NORMAL's promise). Group commit pays one sync a group: the bench
       // measured no difference in taps, batches or the paced p99.
       db.pragma('synchronous = FULL');
-      // The WalCheckpointer's worker checkpoints; a commit does only when it falls behind.
-      db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
     },
   };
 }

@@ -57,7 +57,7 @@ export class DatabaseModule {
             }),
         }),
       ],
-      providers: [Transactions, GroupWriter, { provide: WalCheckpointer, useFactory: () => new WalCheckpointer(config.database) }],
+      providers: [Transactions, GroupWriter, { provide: WalCheckpointer, useFactory: (transactions: Transactions) => new WalCheckpointer(config.database, transactions), inject: [Transactions] }],
       exports: [Transactions, GroupWriter, WalCheckpointer],
     };
   }

@@ -30,9 +30,13 @@ function script(end: 'finish' | 'fail' | 'wait', keep = false): Promise<{ dir: s
   const child = spawn(process.execPath, ['-r', '@swc-node/register', '-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
+    let interrupted = false;
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (end === 'wait' && out.includes('\n')) child.kill('SIGINT');
+      if (end === 'wait' && out.includes('\n') && !interrupted) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
     });
     child.once('error', reject);
     child.once('exit', (code) => resolve({ dir: out.trim(), ended, code }));

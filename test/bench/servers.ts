@@ -1,6 +1,7 @@
 /**
- * The servers of `npm run bench`, each in a child process of its own: started, waited for,
- * sampled for memory, and killed — also when the bench fails or is interrupted.
+ * The servers of `npm run bench` and `npm run soak`, each in a child process of its own: started,
+ * waited for, sampled for memory, and killed — also when the script fails or is interrupted; and
+ * the script's scratch dirs and PostgreSQL schema, which go however it ends.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +22,13 @@ function killServers(): void {
 
 process.on('exit', () => {
   killServers();
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  for (const dir of scratch) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch (error) {
+      console.error(`${dir} not removed: ${(error as Error).message}`);
+    }
+  }
 });
 
 /**
@@ -51,28 +58,33 @@ export function scriptDatabase(database: BenchDatabase, keep = false): BenchData
   return database;
 }
 
-async function runAtEnd(): Promise<void> {
-  const work = [...atEndWork];
-  atEndWork.clear();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, AT_END_MS)));
-  await Promise.race([Promise.allSettled(work.map((w) => w())), timeout]);
-  clearTimeout(timer);
+let ending: Promise<void> | null = null;
+/** The end work, run once: the end of `main` and an interrupt both wait for the same run. */
+function runAtEnd(): Promise<void> {
+  ending ??= (async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, AT_END_MS)));
+    await Promise.race([Promise.allSettled([...atEndWork].map((w) => w())), timeout]);
+    clearTimeout(timer);
+  })();
+  return ending;
 }
 
 /**
- * Runs a bench script's `main`: a failure sets exit code 1; Ctrl-C or SIGTERM kills the servers
- * it started, runs its end work and exits; the exit handler above kills what is left and
- * removes its scratch dirs.
+ * Runs a bench script's `main`: a failure sets exit code 1; Ctrl-C, SIGTERM or SIGHUP kills the
+ * servers it started, waits for its end work and exits (a second one exits at once); the exit
+ * handler above kills what is left and removes its scratch dirs.
  */
 export function runScript(main: () => Promise<void>): void {
+  let interrupts = 0;
   const interrupted = (signal: NodeJS.Signals) => {
+    // A second Ctrl-C does not wait for the end work; the exit handler still runs.
+    if (interrupts++ > 0) process.exit(130);
     console.error(`${signal}: stopping`);
     killServers();
     void runAtEnd().finally(() => process.exit(130));
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, interrupted);
   main()
     .catch((error: unknown) => {
       console.error(error);
