@@ -7,7 +7,6 @@ import { buildDataSourceOptions } from './data-source-options';
 import { GroupWriter } from './group-writer';
 import { withStartupLock } from './startup-lock';
 import { Transactions } from './transactions';
-import { WalCheckpointer } from './wal-checkpointer';
 
 /** Runs one statement on its own short-lived connection (schema set-up and clean-up). */
 async function onOwnConnection(url: string, sql: string): Promise<void> {
@@ -57,8 +56,8 @@ export class DatabaseModule {
             }),
         }),
       ],
-      providers: [Transactions, GroupWriter, { provide: WalCheckpointer, useFactory: (transactions: Transactions) => new WalCheckpointer(config.database, transactions), inject: [Transactions] }],
-      exports: [Transactions, GroupWriter, WalCheckpointer],
+      providers: [Transactions, GroupWriter],
+      exports: [Transactions, GroupWriter],
     };
   }
 }
