@@ -43,7 +43,7 @@ export function scratchDir(prefix: string, keep = false): string {
 
 /**
  * Work a script's end needs that cannot run in an exit handler (dropping its PostgreSQL schema):
- * run once `main` has finished or failed, or on Ctrl-C or SIGTERM after its servers are killed.
+ * run once `main` has finished or failed, or on Ctrl-C, SIGTERM or SIGHUP after its servers are killed.
  */
 export function atEnd(work: () => Promise<unknown>): void {
   atEndWork.add(work);
