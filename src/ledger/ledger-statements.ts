@@ -17,7 +17,8 @@ export interface NewLedgerEntry {
   recordedAt: number;
 }
 
-const COLUMNS = [
+/** The ledger's columns as every writer inserts them. */
+export const LEDGER_COLUMNS = [
   'card_number', 'kind', 'amount_fen', 'balance_after_fen', 'reference', 'tap_id', 'venue_code',
   'issuer_region', 'acquirer_region', 'business_day', 'occurred_at', 'recorded_at',
 ];
@@ -28,7 +29,7 @@ export function ledgerInserts(entries: NewLedgerEntry[]): Statement[] {
   return [
     insertRows(
       'ledger_entry',
-      COLUMNS,
+      LEDGER_COLUMNS,
       entries.map((e) => [
         e.cardNumber, e.kind, e.amountFen, e.balanceAfterFen, e.reference, e.tapId, e.venueCode,
         e.issuerRegion, e.acquirerRegion, e.businessDay, e.occurredAt, e.recordedAt,

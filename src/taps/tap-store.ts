@@ -16,7 +16,8 @@ import type { JourneyView, TapResult } from './tap-result';
 import type { TapAction } from './tap.entity';
 import type { Venue } from '../venues/venue.entity';
 
-const TAP_COLUMNS = [
+/** The journal's columns as the tap path inserts them. */
+export const TAP_COLUMNS = [
   'tap_id', 'request_hash', 'card_number', 'venue_code', 'action', 'item_id', 'occurred_at', 'business_day', 'decision', 'reason',
   'fare_fen', 'cross_region', 'card_region', 'venue_region', 'journey_id', 'terminal_id', 'recorded_at', 'response',
 ];
