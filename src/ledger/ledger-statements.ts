@@ -17,8 +17,7 @@ export interface NewLedgerEntry {
   recordedAt: number;
 }
 
-/** The ledger's columns as every writer inserts them. */
-export const LEDGER_COLUMNS = [
+const COLUMNS = [
   'card_number', 'kind', 'amount_fen', 'balance_after_fen', 'reference', 'tap_id', 'venue_code',
   'issuer_region', 'acquirer_region', 'business_day', 'occurred_at', 'recorded_at',
 ];
@@ -29,7 +28,7 @@ export function ledgerInserts(entries: NewLedgerEntry[]): Statement[] {
   return [
     insertRows(
       'ledger_entry',
-      LEDGER_COLUMNS,
+      COLUMNS,
       entries.map((e) => [
         e.cardNumber, e.kind, e.amountFen, e.balanceAfterFen, e.reference, e.tapId, e.venueCode,
         e.issuerRegion, e.acquirerRegion, e.businessDay, e.occurredAt, e.recordedAt,

@@ -16,8 +16,7 @@ import type { JourneyView, TapResult } from './tap-result';
 import type { TapAction } from './tap.entity';
 import type { Venue } from '../venues/venue.entity';
 
-/** The journal's columns as the tap path inserts them. */
-export const TAP_COLUMNS = [
+const TAP_COLUMNS = [
   'tap_id', 'request_hash', 'card_number', 'venue_code', 'action', 'item_id', 'occurred_at', 'business_day', 'decision', 'reason',
   'fare_fen', 'cross_region', 'card_region', 'venue_region', 'journey_id', 'terminal_id', 'recorded_at', 'response',
 ];

@@ -47,7 +47,7 @@ type TapAnswer = { ok: true; recorded: RecordedTap; venueRegion: string | null }
 
 
 /** Taps of one batch written per transaction; the batch endpoint takes at most 1,000. */
-const BATCH_CHUNK = 1_000;
+export const BATCH_CHUNK = 1_000;
 
 /**
  * Records taps in four steps: load the facts of a group of taps in one read, decide each with
