@@ -79,7 +79,7 @@ if (!hasChromium) console.warn(`Skipping the admin console browser spec: ${CHROM
     expect(await page.evaluate("sessionStorage.getItem('onecard.adminKey')")).toBe('dev-admin-key');
     const { version } = (await t.http.get('/whitelist?since=1000000000').set(ADMIN).expect(200)).body;
     // The version comes with its own request, which may answer after the table's rows.
-    await page.waitForFunction((expected) => document.querySelector('#version-number')?.textContent === expected, `v${version}`);
+    await page.waitForFunction(`document.querySelector('#version-number').textContent === 'v${version}'`);
     expect(await page.textContent('#version-number')).toBe(`v${version}`);
   });
 
