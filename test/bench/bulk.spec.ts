@@ -2,22 +2,13 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { writeBulkKept } from './bulk';
+import { migratedSqlite, writeBulkKept } from './bulk';
 
 const KEY = 'bulk-spec-ssn-key';
 let dir: string;
 
-/** A freshly migrated service database, closed (the bench's is seeded too: the bulk does not read the seed). */
-async function migratedDatabase(name: string): Promise<{ kind: 'sqlite'; path: string }> {
-  const path = join(dir, name);
-  const dataSource = new DataSource(buildDataSourceOptions({ kind: 'sqlite', path }));
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  await dataSource.destroy();
-  return { kind: 'sqlite', path };
-}
+/** A freshly migrated service database in the spec's dir. */
+const migratedDatabase = (name: string) => migratedSqlite(join(dir, name));
 
 function counts(path: string): Record<string, number> {
   const db = new Database(path, { readonly: true });

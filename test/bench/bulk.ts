@@ -10,7 +10,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { hashSsn, makeSsn, maskSsn } from '../../src/cards/ssn';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { benchCardNumber, benchCardRegion, SEED_VENUES } from './traffic';
 
 export type BenchDatabase = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string };
@@ -54,6 +56,15 @@ export async function openDatabase(database: BenchDatabase): Promise<Sql & { raw
     },
     close: () => client.end(),
   };
+}
+
+/** A freshly migrated service database file, closed (the service seeds it when it starts: the bulk does not read the seed). */
+export async function migratedSqlite(path: string): Promise<{ kind: 'sqlite'; path: string }> {
+  const dataSource = new DataSource(buildDataSourceOptions({ kind: 'sqlite', path }));
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  await dataSource.destroy();
+  return { kind: 'sqlite', path };
 }
 
 /** One bench card, as the service's issue would have written it. */

@@ -32,7 +32,7 @@ import { emptyGroupFacts, TapGroup } from '../../src/taps/tap-group';
 import { TapStore } from '../../src/taps/tap-store';
 import { BATCH_CHUNK } from '../../src/taps/taps.service';
 import type { Venue } from '../../src/venues/venue.entity';
-import { copySynced, writeBulk } from './bulk';
+import { copySynced, migratedSqlite, writeBulk } from './bulk';
 import { runScript, scratchDir } from './servers';
 import { benchCardNumber, benchCardRegion, SEED_VENUES } from './traffic';
 
@@ -156,11 +156,7 @@ async function main(): Promise<void> {
   const dir = scratchDir('onecard-ceiling-', values.keep);
   const prepared = join(dir, 'prepared.sqlite');
   if (from === undefined) {
-    const dataSource = new DataSource(buildDataSourceOptions({ kind: 'sqlite', path: prepared }));
-    await dataSource.initialize();
-    await dataSource.runMigrations();
-    await dataSource.destroy();
-    await writeBulk({ kind: 'sqlite', path: prepared }, { cards: integer('cards', values.cards ?? '2000', 10_000_000), venues: 0, journal: 0 }, 'ceiling-ssn-hash-key');
+    await writeBulk(await migratedSqlite(prepared), { cards: integer('cards', values.cards ?? '2000', 10_000_000), venues: 0, journal: 0 }, 'ceiling-ssn-hash-key');
   }
   let cards = 0;
   let riders = 0;
